@@ -1,0 +1,27 @@
+/* Logging to syslog or stderr; printf-checked; workers add a prefix. */
+#ifndef SLS_LOG_H
+#define SLS_LOG_H
+
+#include <stdbool.h>
+#include <syslog.h>
+
+void sls_log_open(int facility, bool to_stderr);
+void sls_log_set_level(int level);
+void sls_log_set_facility(int facility);
+void sls_log_set_prefix(const char *prefix);	/* e.g. "worker 3: " */
+bool sls_log_enabled(int prio);
+
+void sls_log(int prio, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* ERR with ": strerror(errno)" appended. */
+void sls_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* ERR without errno. */
+void sls_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "err", "warning", ... -> LOG_ERR, ...; -1 if unknown. */
+int sls_log_level_parse(const char *name);
+const char *sls_log_level_name(int level);
+/* "daemon", "local0".."local7", "user" -> LOG_*; -1 if unknown. */
+int sls_log_facility_parse(const char *name);
+
+#endif

@@ -1,0 +1,8 @@
+/* The sd_notify readiness protocol without libsystemd. */
+#ifndef SLS_NOTIFY_H
+#define SLS_NOTIFY_H
+
+/* Send msg ("READY=1", ...) to $NOTIFY_SOCKET; no-op when unset. */
+int sls_notify(const char *msg);
+
+#endif
