@@ -1,0 +1,36 @@
+#!/bin/bash
+# Counters read through slserverctl match what sipp sent, in every form.
+. "$(dirname "$0")/../lib.sh"
+
+WORKERS=2 write_conf <<'EOF2'
+route "keepalive" {
+	method = {"OPTIONS"}
+	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
+	sl_send_reply = "200 OK"
+}
+route "rest" {
+	send_reply = "404 Not Found - $rU"
+}
+EOF2
+start_server
+run_sipp options-allow.xml 40 || fail "OPTIONS calls failed"
+run_sipp invite-404.xml 60 -s 42 || fail "INVITE calls failed"
+expect_stat sl:200_replies 40
+expect_stat sl:404_replies 60
+expect_stat sl:sent_replies 100
+expect_stat sl:received_ACKs 60
+expect_stat core:rcv_requests 160
+expect_stat core:rcv_replies 0
+expect_stat sl:failures 0
+
+# group and prometheus forms agree
+n=$(ctl stats sl | grep -c '^sl:')
+[ "$n" -ge 24 ] || fail "stats sl lists $n counters"
+ctl stats prometheus > "$T/prom" || fail "stats prometheus failed"
+grep -q '^slserver_acks_filtered_total 60$' "$T/prom" ||
+	fail "prometheus acks_filtered_total"
+# exit codes of slserverctl
+ctl nosuchcommand >/dev/null 2>&1; [ $? -eq 1 ] || fail "bad command exit"
+"$SLSERVERCTL" -s "$T/nofifo" -T 1 ping >/dev/null 2>&1
+[ $? -eq 2 ] || fail "no server exit"
+finish
