@@ -78,8 +78,11 @@ typedef struct sls_uri {
 	sls_str_t user;		/* may be empty */
 	sls_str_t host;		/* IPv6 references keep their brackets */
 	sls_str_t port;		/* digits, may be empty */
-	sls_str_t params;	/* after the first ';' of the host part */
+	sls_str_t params;	/* after the first ';' of the host part (for
+				   tel: after the number), without that ';'
+				   and without the headers */
 	unsigned port_num;	/* 0 when absent */
+	sls_str_t headers;	/* after '?', without it; may be empty */
 } sls_uri_t;
 
 /* The top-most Via value (first item of the first Via header). */
@@ -105,8 +108,9 @@ typedef struct sls_nameaddr {
 } sls_nameaddr_t;
 
 typedef struct sls_msg {
-	const char *buf;
-	size_t len;		/* bytes of the SIP message (after framing) */
+	const char *buf;	/* the start line (leading CRLFs skipped) */
+	size_t len;		/* bytes of the SIP message (after framing):
+				   start line through the end of the body */
 
 	bool is_request;
 	/* request line */
@@ -122,8 +126,10 @@ typedef struct sls_msg {
 	unsigned nhdrs;
 	int16_t first[SLS_HDR_TYPES];	/* first header of a type, -1 none */
 
-	const char *hdr_end;	/* the empty line ending the headers */
-	sls_str_t body;
+	const char *hdr_end;	/* the empty line ending the headers (its
+				   CR or LF), or the datagram end if none */
+	sls_str_t body;		/* trimmed to a valid Content-Length */
+	size_t body_avail;	/* bytes of the datagram after the empty line */
 
 	/* filled by sls_sip_check() */
 	sls_via_t via;
@@ -131,10 +137,15 @@ typedef struct sls_msg {
 	sls_str_t callid;
 	uint32_t cseq_num;
 	sls_str_t cseq_method;
-	long content_length;	/* -1 when absent */
+	long content_length;	/* first Content-Length, -1 when absent or
+				   malformed (set by sls_sip_parse) */
 	enum sls_err err;	/* first failed check; SLS_E_NONE if none */
-	bool addressable;	/* a reply can be built and sent: top Via,
-				   From, To, Call-ID and CSeq are usable */
+	bool addressable;	/* a reply can be built and sent: a request
+				   whose top Via has a sent-by host, From and
+				   To are present and not empty (malformed is
+				   fine: they are copied), Call-ID is not
+				   empty, CSeq has a number and a method; with
+				   duplicates the first header counts */
 } sls_msg_t;
 
 /*
@@ -149,6 +160,10 @@ int sls_sip_parse(sls_msg_t *msg, const char *buf, size_t len);
  * The basic checks of SPEC 2.4 for a request: parses top Via, From, To,
  * Call-ID, CSeq, Content-Length and the Request-URI, sets msg->err to the
  * first defect and msg->addressable. Returns 0 when no defect, -1 else.
+ * Order: a defect sls_sip_parse found, SIP version, Request-URI (syntax,
+ * no ?headers, then scheme sip/sips/tel), Via, From, To, Call-ID, CSeq,
+ * Content-Length, Max-Forwards. For a response it parses the same headers
+ * (no Request-URI, no CSeq method match) and is never addressable.
  */
 int sls_sip_check(sls_msg_t *msg);
 
@@ -163,7 +178,14 @@ const sls_hdr_t *sls_sip_hdr_by_name(const sls_msg_t *msg, sls_str_t name);
 enum sls_hdr_type sls_sip_hdr_type(sls_str_t name);
 enum sls_method sls_sip_method_id(sls_str_t method);
 
-/* Value of a header param (";name=value") inside s; true if present. */
+/*
+ * Value of a param (";name=value" or ";name") inside the param list s; true
+ * if present. s may start with or without ';' (sls_uri_t.params, the rest
+ * of a header value after its URI, a whole via-parm); names compare
+ * case-insensitively, LWS around ';' and '=' is skipped, a quoted value is
+ * returned without its quotes, a param without value gives an empty value,
+ * a ',' ends a value (header lists). The first match wins.
+ */
 bool sls_sip_param(sls_str_t s, const char *name, sls_str_t *value);
 
 #endif
