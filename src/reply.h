@@ -14,7 +14,14 @@
  * Contact from req->ruri (if changed) and req->branch, "Server: server"
  * when server is non-empty, Content-Length: 0. reason must be free of
  * CR/LF/controls (the caller sanitises). Returns the length, or -1 when it
- * does not fit.
+ * does not fit or code is outside 100..699.
+ *
+ * The copied headers (every Via and Record-Route, the first From, To,
+ * Call-ID, CSeq) keep the order they have in the request. In the top Via
+ * an existing received= is replaced in place, a new one is written at the
+ * end of that via-parm's params; rport= is filled in place. received is
+ * set when rport is present, when received= was already there, or when
+ * the sent-by host is not the source address.
  */
 ssize_t sls_reply_build(sls_req_t *req, int code, sls_str_t reason,
     sls_str_t to_tag, const char *server, char *out, size_t cap);

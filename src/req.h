@@ -37,6 +37,9 @@ typedef struct sls_req {
 	/* lazily parsed URIs, valid when the flag is set */
 	sls_uri_t ruri_p, from_p, to_p;
 	bool ruri_parsed, from_parsed, to_parsed;
+	/* whether each parse succeeded, and the R-URI text ruri_p is of */
+	bool ruri_ok, from_ok, to_ok;
+	sls_str_t ruri_seen;
 
 	sls_str_t ruri;		/* current R-URI: msg.ruri or set_ruri's */
 	bool ruri_changed;
@@ -66,7 +69,19 @@ unsigned sls_req_src_port(const sls_req_t *req);
 sls_str_t sls_req_local_ip(sls_req_t *req);
 unsigned sls_req_local_port(const sls_req_t *req);
 
-/* Parsed current R-URI / From URI / To URI; NULL when it does not parse. */
+/* The current R-URI text: req->ruri once set, else msg.ruri. */
+static inline sls_str_t
+sls_req_ruri_str(const sls_req_t *req)
+{
+	return req->ruri.s != NULL ? req->ruri : req->msg.ruri;
+}
+
+/*
+ * Parsed current R-URI / From URI / To URI; NULL when it does not parse.
+ * The R-URI is re-parsed when req->ruri no longer is the text it was
+ * parsed from, so set_ruri needs no explicit invalidation (clearing
+ * ruri_parsed still works).
+ */
 const sls_uri_t *sls_req_ruri(sls_req_t *req);
 const sls_uri_t *sls_req_from_uri(sls_req_t *req);
 const sls_uri_t *sls_req_to_uri(sls_req_t *req);
