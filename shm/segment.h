@@ -14,7 +14,7 @@
 #include "stats.h"
 
 #define SLS_SHM_MAGIC	0x534c5353484d0001ULL	/* "SLSSHM" */
-#define SLS_SHM_VERSION	1
+#define SLS_SHM_VERSION	2	/* 2: versioned 32-byte sigtable entries */
 #define SLS_MAX_WORKERS	256
 
 /*
@@ -59,10 +59,15 @@ typedef struct sls_shm {
 	sls_sigtable_t *sigtable;
 } sls_shm_t;
 
-/* Map and initialise a segment; 0 or -1 with errno. */
+/*
+ * Map and initialise a segment with a signature table of table_size slots
+ * (a power of two, at least SLS_SIG_MIN_SIZE); 0, or -1 with errno
+ * (EINVAL for a bad size, else that of mmap).
+ */
 int sls_shm_create(sls_shm_t *shm, uint32_t table_size);
-/* Verify magic, version and offsets of a mapped segment. */
+/* Verify magic, version, sizes and offsets; 0, or -1 with EINVAL. */
 int sls_shm_check(const sls_shm_t *shm);
+/* Unmap (in the calling process) and clear shm; NULL-safe. */
 void sls_shm_destroy(sls_shm_t *shm);
 
 #endif

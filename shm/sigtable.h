@@ -1,7 +1,8 @@
 /*
  * Signature timer table: remembers, for ack_timeout seconds, which to-tag
  * each final reply to an INVITE carried, so the ACK can be absorbed.
- * Lives in the shared segment; lock-free (C11 atomics only).
+ * Lives in the shared segment; lock-free (C11 atomics only). The protocol
+ * is described at the top of sigtable.c.
  */
 #ifndef SLS_SIGTABLE_H
 #define SLS_SIGTABLE_H
@@ -10,12 +11,23 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
+/* Slots probed from key & mask, linearly: one lookup reads 8 slots. */
+#define SLS_SIG_WINDOW	8
+#define SLS_SIG_MIN_SIZE	16
+
+/* 32 bytes, 32-aligned: an entry never straddles a cache line. */
 typedef struct sls_sig_entry {
-	_Atomic uint64_t key;		/* hash of Call-ID, From tag, CSeq; 0 = empty */
+	/*
+	 * Version word. Even: stable, (version << 32). Odd: a writer owns
+	 * the slot, (version << 32) | (pid << 1) | 1; nobody else writes it
+	 * and readers retry or skip it.
+	 */
+	_Alignas(32) _Atomic uint64_t seq;
+	_Atomic uint64_t key;		/* Call-ID, From tag, CSeq; 0 empty */
 	_Atomic uint64_t tag_hash;	/* hash of the to-tag sent */
-	_Atomic uint64_t expires_ms;	/* CLOCK_MONOTONIC ms; 0 = being written */
-	uint64_t pad;
+	_Atomic uint64_t expires_ms;	/* CLOCK_MONOTONIC ms; live if > now */
 } sls_sig_entry_t;
 
 typedef struct sls_sigtable {
@@ -31,20 +43,45 @@ enum sls_sig_result {
 	SLS_SIG_MISMATCH	/* entry for the key, other to-tag */
 };
 
+/* What an insert did (sls_sigtable_put). */
+enum sls_sig_put {
+	SLS_PUT_NEW,		/* took an empty or expired slot */
+	SLS_PUT_REFRESHED,	/* the same (key, tag) was there: new expiry */
+	SLS_PUT_EVICTED,	/* replaced the live entry expiring first */
+	SLS_PUT_DROPPED		/* lost every race for the window; not stored */
+};
+
 /* Bytes needed for a table of size slots (size must be a power of two). */
 size_t sls_sigtable_bytes(uint32_t size);
 void sls_sigtable_init(sls_sigtable_t *t, uint32_t size);
 
 /*
  * Insert or refresh (key, tag_hash) until expires_ms. Returns true when a
- * live entry of another key had to be evicted.
+ * live entry of another key (or another to-tag of the same key) had to be
+ * evicted. A key of 0 is stored as 1.
  */
 bool sls_sigtable_insert(sls_sigtable_t *t, uint64_t key, uint64_t tag_hash,
     uint64_t now_ms, uint64_t expires_ms);
+/* The same, telling what happened. */
+enum sls_sig_put sls_sigtable_put(sls_sigtable_t *t, uint64_t key,
+    uint64_t tag_hash, uint64_t now_ms, uint64_t expires_ms);
+/*
+ * MATCH if any live entry holds (key, tag_hash); else EXPIRED if an
+ * expired one does; else MISMATCH if the key is there with another tag;
+ * else MISS.
+ */
 enum sls_sig_result sls_sigtable_lookup(sls_sigtable_t *t, uint64_t key,
     uint64_t tag_hash, uint64_t now_ms);
 /* Live (unexpired) entries; a scan, for the admin commands only. */
 uint32_t sls_sigtable_used(const sls_sigtable_t *t, uint64_t now_ms);
+
+/*
+ * Free the slots that process pid owned when it died (it was killed in the
+ * middle of a write). The supervisor calls it after reaping a worker that
+ * did not exit cleanly, before forking another. A scan; returns the number
+ * of slots freed.
+ */
+uint32_t sls_sigtable_release(sls_sigtable_t *t, pid_t pid);
 
 /* Milliseconds of CLOCK_MONOTONIC. */
 uint64_t sls_now_ms(void);

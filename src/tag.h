@@ -19,7 +19,10 @@ typedef struct sls_tagkey {
 	char prefix[SLS_TAG_PREFIX_LEN + 1];
 } sls_tagkey_t;
 
-/* Derive the key from a secret; an empty secret takes a random key. */
+/*
+ * Derive the key from a secret (the same secret gives the same key and
+ * tags on every node); an empty or NULL secret takes a random key.
+ */
 void sls_tag_init(sls_tagkey_t *k, const char *secret);
 /* Write the tag of msg into out (SLS_TAG_LEN bytes, no NUL). */
 void sls_tag_make(const sls_tagkey_t *k, const sls_msg_t *msg,

@@ -1,0 +1,145 @@
+/*
+ * To-tag signatures and signature-table keys, all SipHash-2-4 under one
+ * 128-bit key per sls_tagkey_t.
+ *
+ * Key derivation: with a non-empty secret, the two 64-bit halves of the
+ * key are SipHash outputs, under a fixed public key, of a domain byte
+ * (0x01 or 0x02) followed by the secret. Every node given the same secret
+ * derives the same key, hence the same tags. This is not a password hash:
+ * the secret should be long and random. An empty secret takes 16 random
+ * bytes from arc4random_buf().
+ *
+ * Every hash made under the derived key starts with its own domain byte,
+ * and variable-length fields are prefixed with their length, so no input
+ * of one use can be read as an input of another, nor can bytes move from
+ * one field to the next:
+ *   'P'                                         -> key prefix (32 bits)
+ *   'S' host port branch callid fromtag          -> tag suffix (64 bits)
+ *   'H' tag                                      -> tag hash
+ *   'K' callid fromtag cseq                      -> table key
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tag.h"
+
+static const uint8_t kdf_key[SLS_SIPHASH_KEYLEN] = {
+	's', 'l', 's', 'e', 'r', 'v', 'e', 'r',
+	' ', 't', 'a', 'g', ' ', 'k', 'd', 'f'
+};
+
+static const char hexdig[] = "0123456789abcdef";
+
+static void
+put_u32(sls_siphash_t *st, uint32_t v)
+{
+	uint8_t b[4];
+
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+	sls_siphash_update(st, b, sizeof(b));
+}
+
+/* A field as length then bytes. SIP fields are far below 4 GiB. */
+static void
+put_field(sls_siphash_t *st, sls_str_t f)
+{
+	put_u32(st, (uint32_t)f.len);
+	sls_siphash_update(st, f.s, f.len);
+}
+
+static void
+put_le64(uint8_t *p, uint64_t v)
+{
+	int i;
+
+	for (i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void
+hex(char *out, uint64_t v, int ndig)
+{
+	int i;
+
+	for (i = ndig - 1; i >= 0; i--) {
+		out[i] = hexdig[v & 0xf];
+		v >>= 4;
+	}
+}
+
+static uint64_t
+nonzero(uint64_t h)
+{
+	return h != 0 ? h : 1;
+}
+
+void
+sls_tag_init(sls_tagkey_t *k, const char *secret)
+{
+	sls_siphash_t st;
+	uint8_t dom;
+	size_t len = secret != NULL ? strlen(secret) : 0;
+
+	if (len == 0) {
+		arc4random_buf(k->key, sizeof(k->key));
+	} else {
+		for (dom = 1; dom <= 2; dom++) {
+			sls_siphash_init(&st, kdf_key);
+			sls_siphash_update(&st, &dom, 1);
+			sls_siphash_update(&st, secret, len);
+			put_le64(k->key + 8 * (dom - 1),
+			    sls_siphash_final(&st));
+		}
+	}
+	/* The prefix names the key without revealing it. */
+	hex(k->prefix, sls_siphash(k->key, "P", 1) >> 32,
+	    SLS_TAG_PREFIX_LEN);
+	k->prefix[SLS_TAG_PREFIX_LEN] = '\0';
+}
+
+void
+sls_tag_make(const sls_tagkey_t *k, const sls_msg_t *msg,
+    char out[SLS_TAG_LEN])
+{
+	sls_siphash_t st;
+	unsigned port = msg->via.port_num != 0 ? msg->via.port_num : 5060;
+
+	sls_siphash_init(&st, k->key);
+	sls_siphash_update(&st, "S", 1);
+	put_field(&st, msg->via.host);
+	put_u32(&st, port);
+	put_field(&st, msg->via.branch);
+	put_field(&st, msg->callid);
+	put_field(&st, msg->from.tag);
+	memcpy(out, k->prefix, SLS_TAG_PREFIX_LEN);
+	out[SLS_TAG_PREFIX_LEN] = '.';
+	hex(out + SLS_TAG_PREFIX_LEN + 1, sls_siphash_final(&st), 16);
+}
+
+uint64_t
+sls_tag_hash(const sls_tagkey_t *k, sls_str_t tag)
+{
+	sls_siphash_t st;
+
+	sls_siphash_init(&st, k->key);
+	sls_siphash_update(&st, "H", 1);
+	sls_siphash_update(&st, tag.s, tag.len);
+	return nonzero(sls_siphash_final(&st));
+}
+
+uint64_t
+sls_sig_key(const sls_tagkey_t *k, sls_str_t callid, sls_str_t from_tag,
+    uint32_t cseq)
+{
+	sls_siphash_t st;
+
+	sls_siphash_init(&st, k->key);
+	sls_siphash_update(&st, "K", 1);
+	put_field(&st, callid);
+	put_field(&st, from_tag);
+	put_u32(&st, cseq);
+	return nonzero(sls_siphash_final(&st));
+}
