@@ -11,6 +11,11 @@ typedef struct sls_buf {
 	int failed;		/* set when an allocation failed */
 } sls_buf_t;
 
+/*
+ * Start from a zeroed sls_buf_t. When an allocation fails, failed is set,
+ * the text so far stays valid and later appends do nothing; reset empties
+ * the buffer and clears failed, free releases the memory.
+ */
 void sls_buf_printf(sls_buf_t *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void sls_buf_append(sls_buf_t *b, const char *s, size_t n);

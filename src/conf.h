@@ -48,7 +48,7 @@ typedef struct sls_branch_spec {
 
 typedef struct sls_route {
 	char *name;
-	int line;
+	int line;		/* line of its "route" keyword */
 
 	/* conditions; absent ones are NULL / 0 */
 	char **methods;
@@ -102,13 +102,17 @@ typedef struct sls_conf {
 
 	sls_route_t *routes;
 	size_t nroutes;
-	sls_tmpl_t *ev_filtered_ack;	/* xlog of event_route "sl:filtered-ack" */
-	sls_tmpl_t *ev_local_response;	/* xlog of event_route "sl:local-response" */
+	/* xlog of event_route "sl:filtered-ack" / "sl:local-response" */
+	sls_tmpl_t *ev_filtered_ack;
+	sls_tmpl_t *ev_local_response;
 } sls_conf_t;
 
 /*
  * Load and validate a config file. On success *conf is set and 0 returned;
- * on failure -1 and errs holds every "FILE:LINE: message".
+ * on failure -1, *conf NULL, and errs holds every "FILE:LINE: message"
+ * ("FILE: message" for what has no line: a file that cannot be read, an
+ * empty listen list). Nothing is logged: the caller shows the messages.
+ * FILE is path as given. Not reentrant (libconfuse's lexer is global).
  */
 int sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs);
 /* The same from a buffer; name is used as FILE in messages. */
@@ -117,9 +121,11 @@ int sls_conf_load_buf(const char *buf, const char *name, sls_conf_t **conf,
 void sls_conf_free(sls_conf_t *conf);
 
 /*
- * Compare the restart-only options; add one message per changed option to
- * errs ("FILE: option 'listen' cannot change on reload; restart").
- * Returns the number of changed options.
+ * Compare the restart-only options (listen as a set of addresses,
+ * socket_mode, user, group, pidfile, fifo, sl.table_size); add one
+ * message per changed option to errs, FILE being cur->path ("FILE: option
+ * 'listen' cannot change on reload; restart"). Returns the number of
+ * changed options. workers is not among them: it may change on reload.
  */
 int sls_conf_restart_diff(const sls_conf_t *old, const sls_conf_t *cur,
     sls_errlist_t *errs);

@@ -9,19 +9,34 @@ void sls_log_open(int facility, bool to_stderr);
 void sls_log_set_level(int level);
 void sls_log_set_facility(int facility);
 void sls_log_set_prefix(const char *prefix);	/* e.g. "worker 3: " */
+/*
+ * While on (syslog mode only), WARNING and more severe messages are also
+ * written to stderr, so startup errors reach the terminal before the
+ * daemon detaches.
+ */
+void sls_log_set_startup(bool on);
 bool sls_log_enabled(int prio);
 
 void sls_log(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* ERR with ": strerror(errno)" appended. */
+/*
+ * Messages are "slserver[pid]: level: prefix message" on stderr, "prefix
+ * message" in syslog. All keep errno.
+ * sls_warn: ERR with ": strerror(errno)" appended.
+ */
 void sls_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ERR without errno. */
 void sls_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* "err", "warning", ... -> LOG_ERR, ...; -1 if unknown. */
+/*
+ * "emerg" "alert" "crit" "err" "warning" "notice" "info" "debug" (also
+ * "error", "warn"; any case) -> LOG_*; -1 if unknown. The name of a level
+ * is the canonical one, "unknown" for a bad value.
+ */
 int sls_log_level_parse(const char *name);
 const char *sls_log_level_name(int level);
 /* "daemon", "local0".."local7", "user" -> LOG_*; -1 if unknown. */
 int sls_log_facility_parse(const char *name);
+const char *sls_log_facility_name(int facility);
 
 #endif
