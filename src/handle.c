@@ -19,7 +19,7 @@
 
 /* regexec on a counted string: glibc's REG_STARTEND reads no NUL. */
 static bool
-re_match(const regex_t *re, sls_str_t s)
+regex_match(const regex_t *re, sls_str_t s)
 {
 	regmatch_t m[1];
 
@@ -44,7 +44,7 @@ header_matches(const sls_msg_t *msg, const sls_hdr_cond_t *c)
 		} else if (hd->type != SLS_HDR_OTHER ||
 		    !sls_str_caseeq(hd->name, c->name))
 			continue;
-		if (re_match(&c->re, hd->value))
+		if (regex_match(&c->re, hd->value))
 			return true;
 	}
 	return false;
@@ -65,11 +65,11 @@ route_matches(const sls_route_t *r, sls_req_t *req)
 		if (i == r->nmethods)
 			return false;
 	}
-	if (r->ruri_re != NULL && !re_match(r->ruri_re, msg->ruri))
+	if (r->ruri_re != NULL && !regex_match(r->ruri_re, msg->ruri))
 		return false;
-	if (r->from_re != NULL && !re_match(r->from_re, msg->from.uri))
+	if (r->from_re != NULL && !regex_match(r->from_re, msg->from.uri))
 		return false;
-	if (r->to_re != NULL && !re_match(r->to_re, msg->to.uri))
+	if (r->to_re != NULL && !regex_match(r->to_re, msg->to.uri))
 		return false;
 	if (r->nsources > 0) {
 		for (i = 0; i < r->nsources; i++)

@@ -332,6 +332,9 @@ worker_died(sup_t *s, worker_t *w, int status)
 
 	w->pid = 0;
 	death_cause(status, cause, sizeof(cause));
+	/* A worker killed inside a table write leaves its slot locked. */
+	if (WIFSIGNALED(status))
+		sls_sigtable_release(s->shm.sigtable, pid);
 	if (w->state == W_RETIRING || w->state == W_STARTING ||
 	    got_term || got_quit) {
 		/* Asked to go, or a starting one (its generation fails). */
@@ -483,6 +486,8 @@ reload(sup_t *s, sls_errlist_t *errs)
 	sls_log_set_level(s->opts->log_level >= 0 ? s->opts->log_level :
 	    nc->log_level);
 	sls_log_set_facility(nc->log_facility);
+	if (s->have_fifo && fchmod(s->fifo.rfd, nc->fifo_mode) < 0)
+		sls_warn("fchmod(%s)", nc->fifo);
 	sls_stat_inc(s->stats, SLS_ST_RELOADS);
 	sls_log(LOG_NOTICE, "reloaded, generation %u", newgen);
 	sls_notify("READY=1");
@@ -754,6 +759,14 @@ sls_supervisor_run(sls_conf_t *conf, const sls_sup_opts_t *opts)
 	sls_log(LOG_NOTICE, "stopped");
 	rc = 0;
 out:
+	if (rc != 0) {
+		/* Lets start-stop-daemon --notify-await and systemd fail at
+		   once instead of waiting for their timeout. */
+		char m[32];
+
+		snprintf(m, sizeof(m), "ERRNO=%d", errno != 0 ? errno : EINVAL);
+		sls_notify(m);
+	}
 	cleanup(s);
 	return rc;
 }

@@ -134,9 +134,11 @@ run_sipp() {
 	esac
 }
 
-# send_udp TEXT: one raw datagram (printf format) to the server.
+# send_udp TEXT: one raw datagram (printf format) to the server. Written
+# by cat in one write(): bash's printf may split it into several.
 send_udp() {
-	printf "$1" > "/dev/udp/127.0.0.1/$PORT"
+	printf "$1" > "$T/datagram"
+	cat "$T/datagram" > "/dev/udp/127.0.0.1/$PORT"
 }
 
 # The end of every test: server log free of ERR lines, verdict.
