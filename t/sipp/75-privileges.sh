@@ -1,0 +1,52 @@
+#!/bin/bash
+# Started as root with user/group set: every process runs as that user,
+# slserverctl run by root still gets replies, reload works after the
+# drop, and at exit the FIFO and pid file are removed.
+SLS_NO_NETNS=1
+. "$(dirname "$0")/../lib.sh"
+
+[ "$(id -u)" = 0 ] || skip "not running as root"
+id nobody >/dev/null 2>&1 && getent group nogroup >/dev/null ||
+	skip "no user nobody / group nogroup"
+uid=$(id -u nobody)
+gid=$(getent group nogroup | cut -d: -f3)
+
+write_conf <<'EOF2'
+user = "nobody"
+group = "nogroup"
+route "keepalive" {
+	method = {"OPTIONS"}
+	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
+	sl_send_reply = "200 OK"
+}
+EOF2
+# the runtime directory belongs to the service user (as init and
+# systemd arrange it)
+chown nobody:nogroup "$T"
+chmod 0755 "$T"
+start_server
+
+check_ids() { # PID
+	set -- $(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$1/status") \
+	    $(awk '/^Gid:/ { print $2, $3, $4, $5 }' "/proc/$1/status")
+	[ "$*" = "$uid $uid $uid $uid $gid $gid $gid $gid" ] ||
+		fail "process $pid runs as uid/gid $*"
+	groups=$(awk '/^Groups:/ { $1 = ""; print }' "/proc/$pid/status")
+	[ -z "${groups// /}" ] || fail "process $pid keeps groups: $groups"
+}
+pid=$SRV_PID; check_ids "$pid"
+for pid in $(ctl workers | awk 'NR > 1 { print $3 }'); do
+	check_ids "$pid"
+done
+run_sipp options-allow.xml 5 || fail "calls failed after the drop"
+ctl reload >/dev/null || fail "reload after the drop failed"
+expect_stat core:reloads 1
+for pid in $(ctl workers | awk 'NR > 1 && $5 == "running" { print $3 }'); do
+	check_ids "$pid"
+done
+run_sipp options-allow.xml 5 || fail "calls failed after the reload"
+stop_server
+[ "$SRV_STATUS" = 0 ] || fail "exit status $SRV_STATUS"
+[ -e "$FIFO" ] && fail "FIFO left behind"
+[ -e "$PIDFILE" ] && fail "pid file left behind"
+finish
