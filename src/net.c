@@ -219,6 +219,38 @@ sls_cidr_match(const sls_cidr_t *c, const struct sockaddr *sa)
 	return prefix_match(a + 12, c->addr, c->prefix);
 }
 
+/*
+ * Dotted quad without printf: every reply needs the source address as
+ * text, and glibc's inet_ntop formats IPv4 with sprintf.
+ */
+static size_t
+ipv4_text(const struct in_addr *a, char *buf, size_t len)
+{
+	const unsigned char *b = (const unsigned char *)&a->s_addr;
+	char tmp[INET_ADDRSTRLEN];
+	size_t n = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = b[i];
+
+		if (i > 0)
+			tmp[n++] = '.';
+		if (v >= 100)
+			tmp[n++] = (char)('0' + v / 100);
+		if (v >= 10)
+			tmp[n++] = (char)('0' + v / 10 % 10);
+		tmp[n++] = (char)('0' + v % 10);
+	}
+	if (n >= len) {
+		buf[0] = '\0';
+		return 0;
+	}
+	memcpy(buf, tmp, n);
+	buf[n] = '\0';
+	return n;
+}
+
 size_t
 sls_addr_ip(const struct sockaddr *sa, char *buf, size_t len)
 {
@@ -227,7 +259,8 @@ sls_addr_ip(const struct sockaddr *sa, char *buf, size_t len)
 	if (len == 0)
 		return 0;
 	if (sa->sa_family == AF_INET)
-		src = &((const struct sockaddr_in *)sa)->sin_addr;
+		return ipv4_text(&((const struct sockaddr_in *)sa)->sin_addr,
+		    buf, len);
 	else if (sa->sa_family == AF_INET6)
 		src = &((const struct sockaddr_in6 *)sa)->sin6_addr;
 	else

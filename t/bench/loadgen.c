@@ -43,6 +43,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hostport.h"
+
 #define BATCH		64
 #define MAX_SOCKS	64
 #define RX_CAP		4096	/* larger replies are truncated, still parsed */
@@ -185,60 +187,6 @@ usage(FILE *f)
 	    "  -b  local address (loopback of the target's family)\n"
 	    "  -o  output format (text)\n"
 	    "  target: 127.0.0.1:5060 or [::1]:5060\n");
-}
-
-/* Parse "A.B.C.D:PORT" or "[V6]:PORT". */
-static int
-parse_hostport(const char *s, struct sockaddr_storage *ss, socklen_t *sl)
-{
-	char host[INET6_ADDRSTRLEN + 1];
-	const char *colon, *h, *he;
-	char *end;
-	unsigned long port;
-	size_t hl;
-
-	if (s[0] == '[') {
-		h = s + 1;
-		he = strchr(h, ']');
-		if (he == NULL || he[1] != ':')
-			return -1;
-		colon = he + 1;
-	} else {
-		h = s;
-		colon = strrchr(s, ':');
-		if (colon == NULL)
-			return -1;
-		he = colon;
-	}
-	hl = (size_t)(he - h);
-	if (hl == 0 || hl >= sizeof(host))
-		return -1;
-	memcpy(host, h, hl);
-	host[hl] = '\0';
-	errno = 0;
-	port = strtoul(colon + 1, &end, 10);
-	if (errno != 0 || *end != '\0' || end == colon + 1 || port == 0 ||
-	    port > 65535)
-		return -1;
-	memset(ss, 0, sizeof(*ss));
-	if (s[0] == '[') {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-
-		if (inet_pton(AF_INET6, host, &a6->sin6_addr) != 1)
-			return -1;
-		a6->sin6_family = AF_INET6;
-		a6->sin6_port = htons((uint16_t)port);
-		*sl = sizeof(*a6);
-	} else {
-		struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
-
-		if (inet_pton(AF_INET, host, &a4->sin_addr) != 1)
-			return -1;
-		a4->sin_family = AF_INET;
-		a4->sin_port = htons((uint16_t)port);
-		*sl = sizeof(*a4);
-	}
-	return 0;
 }
 
 /* "host:port" text for Via and URIs; IPv6 in brackets. */
@@ -1171,7 +1119,9 @@ setup(struct state *st)
 	uint64_t ring = RING_MIN;
 	unsigned i, r;
 
-	if (parse_hostport(st->o.target, &dst, &dlen) < 0) {
+	if (parse_hostport(st->o.target, &dst, &dlen) < 0 ||
+	    /* sin6_port sits where sin_port does */
+	    ((struct sockaddr_in *)&dst)->sin_port == 0) {
 		fprintf(stderr, "loadgen: bad target %s (want ADDR:PORT or "
 		    "[ADDR]:PORT)\n", st->o.target);
 		return 2;
