@@ -14,6 +14,7 @@
 #include "handle.h"
 #include "segment.h"
 #include "tag.h"
+#include "testaddr.h"
 
 static const char *CONF_TEXT =
     "listen = {\"udp:127.0.0.1:5060\"}\n"
@@ -116,18 +117,10 @@ st(enum sls_stat_id id)
 static bool
 handle(const char *text)
 {
-	struct sockaddr_in *src = (struct sockaddr_in *)&req.src;
-	struct sockaddr_in *loc = (struct sockaddr_in *)&req.local;
 	bool r;
 
-	memset(&req.src, 0, sizeof(req.src));
-	memset(&req.local, 0, sizeof(req.local));
-	src->sin_family = AF_INET;
-	src->sin_port = htons(5062);
-	inet_pton(AF_INET, "192.0.2.7", &src->sin_addr);
-	loc->sin_family = AF_INET;
-	loc->sin_port = htons(5060);
-	inet_pton(AF_INET, "127.0.0.1", &loc->sin_addr);
+	set_addr(&req.src, "192.0.2.7", 5062);
+	set_addr(&req.local, "127.0.0.1", 5060);
 	r = sls_handle(&h, &req, text, strlen(text), &out);
 	if (r) {
 		ck_assert_uint_lt(out.len, out.cap);

@@ -11,29 +11,11 @@
 #include "reply.h"
 #include "req.h"
 #include "sip.h"
+#include "testaddr.h"
 
 #define TAG	"abcdefgh.0123456789abcdef"
 
 static sls_req_t req;
-
-static void
-set_addr(struct sockaddr_storage *ss, const char *ip, unsigned port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (strchr(ip, ':') != NULL) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		ck_assert_int_eq(inet_pton(AF_INET6, ip, &s6->sin6_addr), 1);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		ck_assert_int_eq(inet_pton(AF_INET, ip, &s4->sin_addr), 1);
-	}
-}
 
 /* Parse raw as if it came from ip:port to 192.0.2.10:5060. */
 static void

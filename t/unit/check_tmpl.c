@@ -9,6 +9,7 @@
 #include "req.h"
 #include "sip.h"
 #include "tmpl.h"
+#include "testaddr.h"
 
 static sls_req_t req;
 
@@ -36,25 +37,6 @@ static const char compact[] =
     "CSeq: 7 OPTIONS\r\n"
     "l: 0\r\n"
     "\r\n";
-
-static void
-set_addr(struct sockaddr_storage *ss, const char *ip, unsigned port)
-{
-	memset(ss, 0, sizeof(*ss));
-	if (strchr(ip, ':') != NULL) {
-		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)ss;
-
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		ck_assert_int_eq(inet_pton(AF_INET6, ip, &s6->sin6_addr), 1);
-	} else {
-		struct sockaddr_in *s4 = (struct sockaddr_in *)ss;
-
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		ck_assert_int_eq(inet_pton(AF_INET, ip, &s4->sin_addr), 1);
-	}
-}
 
 static void
 load(const char *raw)
