@@ -44,4 +44,28 @@ grep -q "notice: worker [0-9]* (pid $victim) killed by signal 9 .*restarting" \
 # counters of the dead worker are kept in its slot
 n=$(stat sl:sent_replies)
 [ "$n" -ge $CALLS ] || fail "sent_replies $n < $CALLS"
+
+# A worker that keeps dying: more than 5 deaths of one slot in 10 s stop
+# its respawning (the other slot, untouched above, is used here).
+slot2=$(ctl workers | awk -v s="$slot" 'NR > 1 && $1 != s { print $1; exit }')
+for k in 1 2 3 4 5 6; do
+	pid=$(ctl workers | awk -v s="$slot2" 'NR > 1 && $1 == s { print $3 }')
+	[ "${pid:-0}" -gt 0 ] || { fail "slot $slot2 has no pid before kill $k"; break; }
+	kill -KILL "$pid"
+	i=0	# wait until the supervisor has reaped it (new pid or failed)
+	while [ "$(ctl workers | awk -v s="$slot2" 'NR > 1 && $1 == s { print $3 }')" = "$pid" ] &&
+	    [ $i -lt 50 ]; do
+		sleep 0.1; i=$((i + 1))
+	done
+done
+line=$(ctl workers | awk -v s="$slot2" 'NR > 1 && $1 == s')
+set -- $line
+[ "$5" = failed ] && [ "$6" = 5 ] || fail "slot $slot2 after 6 deaths: '$line'"
+expect_stat core:worker_restarts 6
+grep -q "err: worker [0-9]* (pid $pid) killed by signal 9.*not restarting it" \
+	"$SRV_LOG" || fail "no ERR line for the throttled slot"
+# still serving on the remaining worker
+run_sipp options-allow.xml 5 || fail "not serving with one worker left"
+# the throttle's ERR line is this test's intent
+sed -i '/not restarting it/d' "$SRV_LOG"
 finish
