@@ -62,6 +62,7 @@ stop_server() {
 cleanup() {
 	rc=$?
 	stop_server
+	[ -n "${EXTRA_CLEANUP:-}" ] && rm -rf "$EXTRA_CLEANUP"
 	if [ $rc -ne 0 ] || [ "$FAILED" -ne 0 ]; then
 		log "server log:"; sed 's/^/  | /' "$SRV_LOG" 2>/dev/null | tail -40
 		for f in "$T"/*errors.log "$T"/err.log; do

@@ -11,6 +11,12 @@ id nobody >/dev/null 2>&1 && getent group nogroup >/dev/null ||
 uid=$(id -u nobody)
 gid=$(getent group nogroup | cut -d: -f3)
 
+[ -n "${SLS_RUNSTATEDIR:-}" ] || hard_error "SLS_RUNSTATEDIR not set"
+RUNDIR=$SLS_RUNSTATEDIR/slserver-test75.$$
+EXTRA_CLEANUP=$RUNDIR
+mkdir -p "$SLS_RUNSTATEDIR" && mkdir -m 0755 "$RUNDIR" || hard_error "mkdir $RUNDIR"
+FIFO=$RUNDIR/slserver.fifo
+PIDFILE=$RUNDIR/slserver.pid
 write_conf <<'EOF2'
 user = "nobody"
 group = "nogroup"
@@ -20,11 +26,15 @@ route "keepalive" {
 	sl_send_reply = "200 OK"
 }
 EOF2
-# the runtime directory belongs to the service user (as init and
-# systemd arrange it)
-chown nobody:nogroup "$T"
+# the service user reads the config on reload
 chmod 0755 "$T"
 start_server
+[ "$(command stat -c %U "$RUNDIR")" = nobody ] ||
+	fail "runtime directory not handed to nobody: $(command stat -c %U:%G "$RUNDIR")"
+# the service user can use slserverctl too: it creates its reply FIFO in
+# the runtime directory
+out=$(setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$SLSERVERCTL" -s "$FIFO" -T 5 ping 2>&1) || fail "ping as nobody: $out"
 
 check_ids() { # PID
 	set -- $(awk '/^Uid:/ { print $2, $3, $4, $5 }' "/proc/$1/status") \
