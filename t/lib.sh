@@ -93,6 +93,17 @@ EOF
 	cat >> "$CONF"
 }
 
+# The OPTIONS route whose Allow header options-allow.xml checks.
+keepalive_route() {
+	cat <<'EOF'
+route "keepalive" {
+	method = {"OPTIONS"}
+	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
+	sl_send_reply = "200 OK"
+}
+EOF
+}
+
 ctl() { "$SLSERVERCTL" -s "$FIFO" -T 5 "$@"; }
 
 # Start slserver and wait (bounded) until it answers ping.

@@ -2,13 +2,7 @@
 # OPTIONS -> 200 OK with the header the route appends, and a to-tag.
 . "$(dirname "$0")/../lib.sh"
 
-write_conf <<'EOF2'
-route "keepalive" {
-	method = {"OPTIONS"}
-	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
-	sl_send_reply = "200 OK"
-}
-EOF2
+keepalive_route | write_conf
 start_server
 run_sipp options-allow.xml 20 || fail "OPTIONS calls failed"
 expect_stat sl:200_replies 20

@@ -3,14 +3,12 @@
 # and counted; the worker keeps serving.
 . "$(dirname "$0")/../lib.sh"
 
-write_conf <<'EOF2'
+{
+cat <<'EOF2'
 max_message = 2000
-route "keepalive" {
-	method = {"OPTIONS"}
-	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
-	sl_send_reply = "200 OK"
-}
 EOF2
+keepalive_route
+} | write_conf
 start_server
 run_sipp options-bad-clen.xml 10 || fail "bad Content-Length not answered 400"
 expect_stat sl:400_replies 10

@@ -2,16 +2,14 @@
 # Counters read through slserverctl match what sipp sent, in every form.
 . "$(dirname "$0")/../lib.sh"
 
-WORKERS=2 write_conf <<'EOF2'
-route "keepalive" {
-	method = {"OPTIONS"}
-	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
-	sl_send_reply = "200 OK"
-}
+{
+keepalive_route
+cat <<'EOF2'
 route "rest" {
 	send_reply = "404 Not Found - $rU"
 }
 EOF2
+} | WORKERS=2 write_conf
 start_server
 run_sipp options-allow.xml 40 || fail "OPTIONS calls failed"
 run_sipp invite-404.xml 60 -s 42 || fail "INVITE calls failed"

@@ -3,13 +3,7 @@
 # messages (slserverctl exits 1); the old routes keep answering.
 . "$(dirname "$0")/../lib.sh"
 
-write_conf <<'EOF2'
-route "keepalive" {
-	method = {"OPTIONS"}
-	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
-	sl_send_reply = "200 OK"
-}
-EOF2
+keepalive_route | write_conf
 cp "$CONF" "$T/good.conf"
 start_server
 

@@ -4,13 +4,7 @@
 # (sipp retransmits what the killed worker held).
 . "$(dirname "$0")/../lib.sh"
 
-write_conf <<'EOF2'
-route "keepalive" {
-	method = {"OPTIONS"}
-	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
-	sl_send_reply = "200 OK"
-}
-EOF2
+keepalive_route | write_conf
 start_server
 ctl workers > "$T/before"
 victim=$(awk 'NR == 2 { print $3 }' "$T/before")

@@ -8,13 +8,7 @@ INIT=$SLS_BUILDDIR/etc/slserver.init
 [ -x "$INIT" ] || hard_error "no $INIT (built by make)"
 command -v start-stop-daemon >/dev/null || skip "no start-stop-daemon"
 
-write_conf <<'EOF2'
-route "keepalive" {
-	method = {"OPTIONS"}
-	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
-	sl_send_reply = "200 OK"
-}
-EOF2
+keepalive_route | write_conf
 cat > "$T/defaults" <<EOF2
 DAEMON=$SLSERVER
 SLSERVERCTL=$SLSERVERCTL

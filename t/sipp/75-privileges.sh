@@ -17,15 +17,13 @@ EXTRA_CLEANUP=$RUNDIR
 mkdir -p "$SLS_RUNSTATEDIR" && mkdir -m 0755 "$RUNDIR" || hard_error "mkdir $RUNDIR"
 FIFO=$RUNDIR/slserver.fifo
 PIDFILE=$RUNDIR/slserver.pid
-write_conf <<'EOF2'
+{
+cat <<'EOF2'
 user = "nobody"
 group = "nogroup"
-route "keepalive" {
-	method = {"OPTIONS"}
-	append_to_reply = {"Allow: INVITE, ACK, CANCEL, OPTIONS, BYE"}
-	sl_send_reply = "200 OK"
-}
 EOF2
+keepalive_route
+} | write_conf
 # the service user reads the config on reload
 chmod 0755 "$T"
 start_server
