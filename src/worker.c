@@ -41,7 +41,6 @@ on_signal(int sig)
 typedef struct batch {
 	struct mmsghdr rx[BATCH];
 	struct iovec rxiov[BATCH];
-	struct sockaddr_storage rxname[BATCH];
 	char rxctl[BATCH][CMSG_CAP];
 	char *rxbuf;		/* BATCH * bufsize */
 	size_t bufsize;
@@ -211,8 +210,9 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 	for (i = 0; i < BATCH; i++) {
 		struct msghdr *mh = &b->rx[i].msg_hdr;
 
-		mh->msg_name = &b->rxname[i];
-		mh->msg_namelen = sizeof(b->rxname[i]);
+		/* the source address lands in the request, not copied */
+		mh->msg_name = &b->req[i].src;
+		mh->msg_namelen = sizeof(b->req[i].src);
 		mh->msg_iov = &b->rxiov[i];
 		mh->msg_iovlen = 1;
 		mh->msg_control = s->listen->wildcard ? b->rxctl[i] : NULL;
@@ -234,7 +234,6 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 			sls_stat_inc(h->stats, SLS_ST_OVERSIZE);
 			continue;
 		}
-		memcpy(&req->src, &b->rxname[i], sizeof(req->src));
 		local_address(s, mh, &req->local);
 		if (!sls_handle(h, req, b->rxiov[i].iov_base, len, out))
 			continue;
