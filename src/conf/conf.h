@@ -1,0 +1,39 @@
+/*
+ * The configuration, loaded from slserver.conf into an immutable
+ * sls_conf_t. conf.c is the only includer of <confuse.h>.
+ */
+#ifndef SLS_CONF_H
+#define SLS_CONF_H
+
+#include "core/settings.h"
+#include "lib/errlist.h"
+
+
+/*
+ * Load and validate a config file. On success *conf is set and 0 returned;
+ * on failure -1, *conf NULL, and errs holds every "FILE:LINE: message"
+ * ("FILE: message" for what has no line: a file that cannot be read, an
+ * empty listen list). Nothing is logged: the caller shows the messages.
+ * FILE is path as given. Not reentrant (libconfuse's lexer is global).
+ */
+int sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs);
+/* The same from a buffer; name is used as FILE in messages. */
+int sls_conf_load_buf(const char *buf, const char *name, sls_conf_t **conf,
+    sls_errlist_t *errs);
+void sls_conf_free(sls_conf_t *conf);
+
+/*
+ * Compare the restart-only options (listen as a set of addresses,
+ * socket_mode, user, group, pidfile, fifo, sl.table_size); add one
+ * message per changed option to errs, FILE being cur->path ("FILE: option
+ * 'listen' cannot change on reload; restart"). Returns the number of
+ * changed options. workers is not among them: it may change on reload.
+ */
+int sls_conf_restart_diff(const sls_conf_t *old, const sls_conf_t *cur,
+    sls_errlist_t *errs);
+
+/* Option names as the config table knows them ("listen", "sl.ack_timeout"),
+   NULL-terminated, for the documentation test. */
+extern const char *const sls_conf_option_names[];
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * What a worker does with one datagram, as a pure function of the bytes,
+ * the addresses and the config: parse, check, filter ACKs, pick a route,
+ * run its actions and build the reply. No I/O here, so it is tested
+ * directly; worker.c only moves datagrams.
+ */
+#ifndef SLS_HANDLE_H
+#define SLS_HANDLE_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "settings.h"
+#include "sip/req.h"
+#include "shm/segment.h"
+#include "tag.h"
+
+typedef struct sls_handler {
+	const sls_conf_t *conf;
+	sls_stats_slot_t *stats;	/* this process's slot */
+	sls_sigtable_t *sigtable;
+	const sls_tagkey_t *tagkey;	/* signs to-tags (from sl.tag_secret) */
+	const sls_tagkey_t *tablekey;	/* keys the signature table; fixed for
+					   the life of the supervisor */
+} sls_handler_t;
+
+typedef struct sls_out {
+	char *buf;		/* reply bytes, capacity cap */
+	size_t cap;
+	size_t len;
+	struct sockaddr_storage dst;
+	socklen_t dstlen;
+	int code;		/* for the statistics once it is sent */
+	bool is_err;		/* made by sl_reply_error */
+} sls_out_t;
+
+/*
+ * Handle one datagram of len bytes; req->src and req->local must be set.
+ * Returns true when out holds a reply to send to out->dst.
+ */
+bool sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
+    size_t len, sls_out_t *out);
+
+/* After a send attempt: count it and run event_route "sl:local-response". */
+void sls_handle_sent(const sls_handler_t *h, sls_req_t *req,
+    const sls_out_t *out, bool ok);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * The immutable configuration that the processes and the packet path
+ * read; conf/ builds it from slserver.conf.
+ */
+#ifndef SLS_SETTINGS_H
+#define SLS_SETTINGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "net/net.h"
+#include "route/route.h"
+
+enum sls_socket_mode { SLS_SOCK_SHARED, SLS_SOCK_REUSEPORT };
+
+typedef struct sls_conf {
+	char *path;
+
+	sls_listen_t *listens;
+	size_t nlistens;
+	int workers;		/* resolved: 0 became the CPU count */
+	enum sls_socket_mode socket_mode;
+	char *user, *group;
+	char *pidfile;
+	char *fifo;
+	mode_t fifo_mode;
+	int log_level;		/* syslog priority */
+	int log_facility;	/* syslog facility */
+	int xlog_level;
+	char *server_header;	/* "" = none */
+	size_t max_message;
+
+	struct {
+		int default_code;
+		char *default_reason;
+		bool bind_tm;
+		unsigned ack_timeout;	/* seconds */
+		unsigned table_size;	/* power of two */
+		char *tag_secret;
+	} sl;
+
+	sls_route_t *routes;
+	size_t nroutes;
+	/* xlog of event_route "sl:filtered-ack" / "sl:local-response" */
+	sls_tmpl_t *ev_filtered_ack;
+	sls_tmpl_t *ev_local_response;
+} sls_conf_t;
+
+#endif

@@ -1,0 +1,300 @@
+/*
+ * The admin commands. Each writes a status line ("200 OK", "400 ...",
+ * "500 ...", no newline) and body lines (each ending in a newline); the
+ * transport (fifo.c) frames them.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "admin.h"
+#include "prom.h"
+#include "shm/segment.h"
+#include "shm/sigtable.h"
+#include "shm/stats.h"
+
+typedef struct admin_cmd {
+	const char *name;
+	const char *usage;
+	const char *help;
+	int maxargs;
+	int (*run)(const sls_admin_ops_t *ops, int argc, char **argv,
+	    sls_buf_t *status, sls_buf_t *body);
+} admin_cmd_t;
+
+static int cmd_ping(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+static int cmd_version(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+static int cmd_help(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+static int cmd_stats(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+static int cmd_reload(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+static int cmd_workers(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+static int cmd_sigtable(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+
+static const admin_cmd_t cmds[] = {
+	{ "ping", "ping", "check that the server answers", 0, cmd_ping },
+	{ "version", "version", "show the version and the shm layout version",
+	    0, cmd_version },
+	{ "help", "help", "list the commands", 0, cmd_help },
+	{ "stats", "stats [GROUP|NAME]",
+	    "show counters: all, a group (sl, core, shm) or one", 1,
+	    cmd_stats },
+	{ "stats", "stats prometheus",
+	    "show the counters in Prometheus text format 0.0.4", 1, NULL },
+	{ "reload", "reload", "re-read the configuration, start new workers",
+	    0, cmd_reload },
+	{ "workers", "workers",
+	    "list workers: slot, pid, generation, state, restarts", 0,
+	    cmd_workers },
+	{ "sigtable", "sigtable",
+	    "signature table: size, used, evictions, ack_timeout", 0,
+	    cmd_sigtable },
+};
+
+#define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
+
+/* Quote user text in a status line: printable ASCII, at most 64 bytes. */
+static void
+put_quoted(sls_buf_t *b, const char *s)
+{
+	char tmp[68];
+	size_t i;
+
+	for (i = 0; s[i] != '\0' && i < 64; i++)
+		tmp[i] = s[i] >= ' ' && s[i] <= '~' ? s[i] : '?';
+	if (s[i] != '\0') {
+		memcpy(tmp + i, "...", 3);
+		i += 3;
+	}
+	tmp[i] = '\0';
+	sls_buf_printf(b, "'%s'", tmp);
+}
+
+static int
+ok(sls_buf_t *status)
+{
+	sls_buf_printf(status, "200 OK");
+	return 200;
+}
+
+static int
+cmd_ping(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	(void)ops;
+	(void)argc;
+	(void)argv;
+	sls_buf_printf(body, "pong\n");
+	return ok(status);
+}
+
+static int
+cmd_version(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	(void)argc;
+	(void)argv;
+	sls_buf_printf(body, "slserver %s\n", PACKAGE_VERSION);
+	sls_buf_printf(body, "shm layout version %u\n",
+	    ops->shm != NULL && ops->shm->hdr != NULL ?
+	    (unsigned)ops->shm->hdr->version : (unsigned)SLS_SHM_VERSION);
+	return ok(status);
+}
+
+static int
+cmd_help(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	size_t i;
+
+	(void)ops;
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < NCMDS; i++)
+		sls_buf_printf(body, "%-20s %s\n", cmds[i].usage,
+		    cmds[i].help);
+	return ok(status);
+}
+
+static int
+no_shm(const sls_admin_ops_t *ops, sls_buf_t *status)
+{
+	if (ops->shm != NULL && ops->shm->stats != NULL &&
+	    ops->shm->sigtable != NULL)
+		return 0;
+	sls_buf_printf(status, "500 no shared memory segment");
+	return 500;
+}
+
+/* Extra "shm" statistics that are not counters: computed when read. */
+enum { X_USED, X_SIZE, X_COUNT };
+static const char *const extra_name[X_COUNT] = {
+	"sigtable_used", "sigtable_size"
+};
+
+static bool
+extra_match(const char *arg, int x)
+{
+	if (strncmp(arg, "shm:", 4) == 0)
+		arg += 4;
+	return strcmp(arg, extra_name[x]) == 0;
+}
+
+static int
+cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	uint64_t v[SLS_ST_COUNT], extra[X_COUNT];
+	const char *arg = argc > 1 ? argv[1] : NULL;
+	const char *group = NULL;
+	int rc, one = -1, onex = -1, i;
+
+	if ((rc = no_shm(ops, status)) != 0)
+		return rc;
+	if (arg != NULL) {
+		if (strcmp(arg, "sl") == 0 || strcmp(arg, "core") == 0 ||
+		    strcmp(arg, "shm") == 0)
+			group = arg;
+		else if (strcmp(arg, "prometheus") != 0 &&
+		    (one = sls_stats_find(arg)) < 0) {
+			for (i = 0; i < X_COUNT; i++)
+				if (extra_match(arg, i))
+					onex = i;
+			if (onex < 0) {
+				sls_buf_printf(status, "400 unknown "
+				    "statistic ");
+				put_quoted(status, arg);
+				return 400;
+			}
+		}
+	}
+
+	sls_stats_sum(ops->shm->stats, SLS_STATS_SLOTS, v);
+	extra[X_USED] = sls_sigtable_used(ops->shm->sigtable, sls_now_ms());
+	extra[X_SIZE] = ops->shm->sigtable->size;
+
+	if (arg != NULL && strcmp(arg, "prometheus") == 0) {
+		sls_prom_write(body, v, extra[X_USED], extra[X_SIZE]);
+		return ok(status);
+	}
+	for (i = 0; i < SLS_ST_COUNT; i++) {
+		if ((one >= 0 || onex >= 0) && i != one)
+			continue;
+		if (group != NULL && strcmp(group, sls_stat_info[i].group))
+			continue;
+		sls_buf_printf(body, "%s:%s = %" PRIu64 "\n",
+		    sls_stat_info[i].group, sls_stat_info[i].name, v[i]);
+	}
+	for (i = 0; i < X_COUNT; i++) {
+		if ((one >= 0 || onex >= 0) && i != onex)
+			continue;
+		if (group != NULL && strcmp(group, "shm") != 0)
+			continue;
+		sls_buf_printf(body, "shm:%s = %" PRIu64 "\n", extra_name[i],
+		    extra[i]);
+	}
+	return ok(status);
+}
+
+static int
+cmd_reload(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	sls_errlist_t errs = { NULL, 0 };
+	size_t i;
+	char *p;
+
+	(void)argc;
+	(void)argv;
+	if (ops->reload == NULL) {
+		sls_buf_printf(status, "500 reload not available");
+		return 500;
+	}
+	if (ops->reload(ops->arg, &errs) == 0) {
+		sls_errlist_free(&errs);
+		sls_buf_printf(body, "reloaded\n");
+		return ok(status);
+	}
+	sls_buf_printf(status, "500 reload failed");
+	for (i = 0; i < errs.n; i++) {
+		/* One message, one line. */
+		for (p = errs.msg[i]; *p != '\0'; p++)
+			if (*p == '\n' || *p == '\r')
+				*p = ' ';
+		sls_buf_printf(body, "%s\n", errs.msg[i]);
+	}
+	sls_errlist_free(&errs);
+	return 500;
+}
+
+static int
+cmd_workers(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	(void)argc;
+	(void)argv;
+	if (ops->workers == NULL) {
+		sls_buf_printf(status, "500 workers not available");
+		return 500;
+	}
+	ops->workers(ops->arg, body);
+	return ok(status);
+}
+
+static int
+cmd_sigtable(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	uint64_t v[SLS_ST_COUNT];
+	const sls_conf_t *conf;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	if ((rc = no_shm(ops, status)) != 0)
+		return rc;
+	sls_stats_sum(ops->shm->stats, SLS_STATS_SLOTS, v);
+	sls_buf_printf(body, "size = %" PRIu32 "\n", ops->shm->sigtable->size);
+	sls_buf_printf(body, "used = %" PRIu32 "\n",
+	    sls_sigtable_used(ops->shm->sigtable, sls_now_ms()));
+	sls_buf_printf(body, "evictions = %" PRIu64 "\n",
+	    v[SLS_ST_SIGTABLE_EVICTIONS]);
+	conf = ops->conf != NULL ? ops->conf(ops->arg) : NULL;
+	if (conf != NULL)
+		sls_buf_printf(body, "ack_timeout = %u\n",
+		    conf->sl.ack_timeout);
+	return ok(status);
+}
+
+int
+sls_admin_exec(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	size_t i;
+
+	if (argc < 1 || argv[0] == NULL || argv[0][0] == '\0') {
+		sls_buf_printf(status, "400 empty command");
+		return 400;
+	}
+	for (i = 0; i < NCMDS; i++) {
+		if (cmds[i].run == NULL || strcmp(argv[0], cmds[i].name) != 0)
+			continue;
+		if (argc - 1 > cmds[i].maxargs) {
+			sls_buf_printf(status, "400 usage: %s", cmds[i].usage);
+			return 400;
+		}
+		return cmds[i].run(ops, argc, argv, status, body);
+	}
+	sls_buf_printf(status, "400 unknown command ");
+	put_quoted(status, argv[0]);
+	return 400;
+}

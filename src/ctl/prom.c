@@ -1,0 +1,187 @@
+/*
+ * Prometheus text exposition format 0.0.4 of the summed counters.
+ *
+ * Mapping from the statistics (shm/stats.h) to metric families:
+ *
+ *   sl:1xx_replies .. sl:xxx_replies  slserver_sl_replies_total{bucket=B}
+ *                                     B = the name without "_replies":
+ *                                     "1xx", "200", "202", "2xx", "300",
+ *                                     "301", "302", "3xx", "400", "401",
+ *                                     "403", "404", "407", "408", "483",
+ *                                     "4xx", "500", "5xx", "6xx", "xxx"
+ *                                     ("2xx" = a 2xx other than 200/202)
+ *   sl:sent_replies                   slserver_sl_sent_replies_total
+ *   sl:sent_err_replies               slserver_sl_sent_err_replies_total
+ *   sl:failures                       slserver_sl_failures_total
+ *   sl:received_ACKs                  slserver_acks_filtered_total
+ *   sl:acks_passed                    slserver_acks_passed_total
+ *   sl:acks_late                      slserver_acks_late_total
+ *   core:rcv_requests                 slserver_requests_received_total
+ *   core:rcv_replies                  slserver_replies_received_total
+ *   core:drop_requests                slserver_requests_dropped_total
+ *   core:err_requests                 slserver_requests_errors_total
+ *   core:oversize                     slserver_oversize_total
+ *   core:worker_restarts              slserver_worker_restarts_total
+ *   core:reloads                      slserver_reloads_total{result="ok"}
+ *   core:reload_failures              slserver_reloads_total{result="failed"}
+ *   shm:sigtable_evictions            slserver_sigtable_evictions_total
+ *   shm:sigtable_used                 slserver_sigtable_used (gauge)
+ *   shm:sigtable_size                 slserver_sigtable_size (gauge)
+ *   (constant)                        slserver_build_info{version=V,
+ *                                     shm_version=S} 1 (gauge)
+ *
+ * Every family has one "# HELP" and one "# TYPE" line before its samples;
+ * no timestamps; the output ends with a newline.
+ */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "prom.h"
+#include "shm/segment.h"
+
+/* A family made of one counter. */
+typedef struct prom_simple {
+	const char *name;
+	enum sls_stat_id id;
+	const char *help;
+} prom_simple_t;
+
+static const prom_simple_t simple[] = {
+	{ "slserver_sl_sent_replies_total", SLS_ST_SENT,
+	    "Local replies sent." },
+	{ "slserver_sl_sent_err_replies_total", SLS_ST_SENT_ERR,
+	    "Error replies sent by sl_reply_error, automatic ones included." },
+	{ "slserver_sl_failures_total", SLS_ST_FAILURES,
+	    "Reply attempts that failed (build or send error, refused)." },
+	{ "slserver_acks_filtered_total", SLS_ST_RCV_ACKS,
+	    "ACKs to our own replies absorbed by the filter." },
+	{ "slserver_acks_passed_total", SLS_ST_ACKS_PASSED,
+	    "ACKs not absorbed, passed to the routes." },
+	{ "slserver_acks_late_total", SLS_ST_ACKS_LATE,
+	    "ACKs whose signature table entry had expired." },
+	{ "slserver_requests_received_total", SLS_ST_RCV_REQUESTS,
+	    "SIP requests received." },
+	{ "slserver_replies_received_total", SLS_ST_RCV_REPLIES,
+	    "SIP responses received and dropped." },
+	{ "slserver_requests_dropped_total", SLS_ST_DROP_REQUESTS,
+	    "Requests dropped without a reply." },
+	{ "slserver_requests_errors_total", SLS_ST_ERR_REQUESTS,
+	    "Requests that failed the basic checks." },
+	{ "slserver_oversize_total", SLS_ST_OVERSIZE,
+	    "Datagrams larger than max_message." },
+	{ "slserver_worker_restarts_total", SLS_ST_WORKER_RESTARTS,
+	    "Workers respawned after dying." },
+};
+
+/* HELP text: backslash and newline escaped. */
+static void
+put_help(sls_buf_t *out, const char *name, const char *type,
+    const char *help)
+{
+	const char *p;
+
+	sls_buf_printf(out, "# HELP %s ", name);
+	for (p = help; *p != '\0'; p++) {
+		if (*p == '\\')
+			sls_buf_append(out, "\\\\", 2);
+		else if (*p == '\n')
+			sls_buf_append(out, "\\n", 2);
+		else
+			sls_buf_append(out, p, 1);
+	}
+	sls_buf_printf(out, "\n# TYPE %s %s\n", name, type);
+}
+
+void
+sls_prom_escape(sls_buf_t *out, const char *s)
+{
+	const char *p, *run;
+
+	for (run = p = s; *p != '\0'; p++) {
+		const char *esc;
+
+		if (*p == '\\')
+			esc = "\\\\";
+		else if (*p == '"')
+			esc = "\\\"";
+		else if (*p == '\n')
+			esc = "\\n";
+		else
+			continue;
+		if (p > run)
+			sls_buf_append(out, run, (size_t)(p - run));
+		sls_buf_append(out, esc, 2);
+		run = p + 1;
+	}
+	if (p > run)
+		sls_buf_append(out, run, (size_t)(p - run));
+}
+
+/* One sample with one label. */
+static void
+put_labelled(sls_buf_t *out, const char *name, const char *label,
+    const char *value, uint64_t v)
+{
+	sls_buf_printf(out, "%s{%s=\"", name, label);
+	sls_prom_escape(out, value);
+	sls_buf_printf(out, "\"} %" PRIu64 "\n", v);
+}
+
+void
+sls_prom_write(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
+    uint64_t sigtable_used, uint64_t sigtable_size)
+{
+	static const char rep[] = "slserver_sl_replies_total";
+	char bucket[32];
+	size_t i, n;
+
+	put_help(out, rep, "counter",
+	    "Local replies sent, by code bucket (an exact code, or NXX for "
+	    "the other codes of that class, xxx for any other).");
+	for (i = SLS_ST_1XX; i <= SLS_ST_XXX; i++) {
+		const char *name = sls_stat_info[i].name;
+		const char *u = strchr(name, '_');
+
+		n = u != NULL ? (size_t)(u - name) : strlen(name);
+		if (n >= sizeof(bucket))
+			n = sizeof(bucket) - 1;
+		memcpy(bucket, name, n);
+		bucket[n] = '\0';
+		put_labelled(out, rep, "bucket", bucket, v[i]);
+	}
+
+	for (i = 0; i < sizeof(simple) / sizeof(simple[0]); i++) {
+		put_help(out, simple[i].name, "counter", simple[i].help);
+		sls_buf_printf(out, "%s %" PRIu64 "\n", simple[i].name,
+		    v[simple[i].id]);
+	}
+
+	put_help(out, "slserver_reloads_total", "counter",
+	    "Reloads, by result (failed: refused, old config kept).");
+	put_labelled(out, "slserver_reloads_total", "result", "ok",
+	    v[SLS_ST_RELOADS]);
+	put_labelled(out, "slserver_reloads_total", "result", "failed",
+	    v[SLS_ST_RELOAD_FAILURES]);
+
+	put_help(out, "slserver_sigtable_evictions_total", "counter",
+	    "Live signature table entries evicted to make room.");
+	sls_buf_printf(out, "slserver_sigtable_evictions_total %" PRIu64 "\n",
+	    v[SLS_ST_SIGTABLE_EVICTIONS]);
+	put_help(out, "slserver_sigtable_used", "gauge",
+	    "Live (unexpired) signature table entries.");
+	sls_buf_printf(out, "slserver_sigtable_used %" PRIu64 "\n",
+	    sigtable_used);
+	put_help(out, "slserver_sigtable_size", "gauge",
+	    "Signature table slots.");
+	sls_buf_printf(out, "slserver_sigtable_size %" PRIu64 "\n",
+	    sigtable_size);
+
+	put_help(out, "slserver_build_info", "gauge",
+	    "Version of slserver and of its shared memory layout.");
+	sls_buf_printf(out, "slserver_build_info{version=\"");
+	sls_prom_escape(out, PACKAGE_VERSION);
+	sls_buf_printf(out, "\",shm_version=\"%d\"} 1\n", SLS_SHM_VERSION);
+}

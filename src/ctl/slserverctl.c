@@ -1,0 +1,408 @@
+/*
+ * slserverctl: send one command to slserver's admin FIFO and print the
+ * reply.
+ *
+ * It makes a reply FIFO "slserverctl.PID" (mode 0600) in the directory of
+ * the server's FIFO and opens its read end first, so the server's
+ * non-blocking open for writing finds a reader. The request
+ * ":COMMAND:slserverctl.PID\nARG\n...\n\n" goes in one write of at most
+ * PIPE_BUF bytes, so requests of several clients never interleave. The
+ * reply (status line, body lines) is read until the server closes it.
+ * The reply FIFO is removed on every exit path, SIGINT/SIGTERM/SIGHUP
+ * included: those stay blocked except while waiting in ppoll().
+ *
+ * Exit: 0 on a 2xx status, 1 on another status, 2 on timeout, no server,
+ * bad usage or any local failure.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/paths.h"
+
+
+#define DEFAULT_FIFO	SLS_RUNSTATEDIR "/slserver/slserver.fifo"
+#define DEFAULT_TIMEOUT	5.0
+#define MAX_REPLY	(64u << 20)	/* sanity bound on what we buffer */
+
+#define EXIT_STATUS	1	/* the server answered with an error */
+#define EXIT_FAIL	2	/* no answer, bad usage, local failure */
+
+static volatile sig_atomic_t got_signal;
+static char reply_path[PATH_MAX];
+static bool reply_made;
+
+static void
+on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: slserverctl [-s FIFO] [-T SECONDS] COMMAND [ARGS...]\n"
+	    "  -s FIFO     the server's admin FIFO (default %s)\n"
+	    "  -T SECONDS  how long to wait for the reply (default %g)\n"
+	    "  -h          show this help\n"
+	    "commands: ping, version, help, stats [GROUP|NAME], "
+	    "stats prometheus,\n"
+	    "  reload, workers, sigtable (\"slserverctl help\" asks the "
+	    "server)\n", DEFAULT_FIFO, DEFAULT_TIMEOUT);
+}
+
+static void
+cleanup(void)
+{
+	if (reply_made) {
+		unlink(reply_path);
+		reply_made = false;
+	}
+}
+
+/* Clean up and exit; after a signal, die of it as the caller expects. */
+static void __attribute__((noreturn))
+finish(int code)
+{
+	cleanup();
+	if (got_signal != 0) {
+		sigset_t set;
+
+		signal(got_signal, SIG_DFL);
+		sigemptyset(&set);
+		sigaddset(&set, got_signal);
+		raise(got_signal);
+		sigprocmask(SIG_UNBLOCK, &set, NULL);
+	}
+	exit(code);
+}
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+fail(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("slserverctl: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	finish(code);
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Wait until fd has events or the deadline passes, with the signals
+ * unblocked (mask) only meanwhile. 1 ready, 0 timeout; a signal ends the
+ * program.
+ */
+static int
+wait_fd(int fd, short events, int64_t deadline, const sigset_t *mask,
+    short *revents)
+{
+	struct pollfd p;
+	struct timespec ts;
+	int64_t left;
+	int n;
+
+	for (;;) {
+		left = deadline - mono_ms();
+		if (left <= 0)
+			return 0;
+		ts.tv_sec = left / 1000;
+		ts.tv_nsec = (left % 1000) * 1000000;
+		p.fd = fd;
+		p.events = events;
+		p.revents = 0;
+		n = ppoll(&p, 1, &ts, mask);
+		if (got_signal != 0)
+			finish(EXIT_FAIL);
+		if (n > 0) {
+			*revents = p.revents;
+			return 1;
+		}
+		if (n < 0 && errno != EINTR)
+			fail(EXIT_FAIL, "poll: %s", strerror(errno));
+	}
+}
+
+/* Request text must not break the framing: no control characters. */
+static bool
+clean_text(const char *s)
+{
+	for (; *s != '\0'; s++)
+		if ((unsigned char)*s < ' ' || *s == 0x7f)
+			return false;
+	return true;
+}
+
+/* Let the server, running as another user, open our reply FIFO. */
+static void
+hand_over(int fd, const struct stat *server)
+{
+	uid_t me = geteuid();
+
+	if (server->st_uid == me || server->st_uid == 0)
+		return;		/* the server runs as us, or as root */
+	if (me == 0) {
+		/* Root client, server dropped privileges: give it the FIFO;
+		   root reads it anyway. */
+		if (fchown(fd, server->st_uid, server->st_gid) < 0)
+			fail(EXIT_FAIL, "fchown(%s): %s", reply_path,
+			    strerror(errno));
+		return;
+	}
+	/* A member of the server FIFO's group: let that group write. */
+	if (fchown(fd, (uid_t)-1, server->st_gid) < 0 ||
+	    fchmod(fd, 0620) < 0)
+		fprintf(stderr, "slserverctl: cannot give %s to group %ld: "
+		    "%s; the server may not be able to answer\n",
+		    reply_path, (long)server->st_gid, strerror(errno));
+}
+
+static int
+make_reply_fifo(void)
+{
+	struct stat st;
+	int fd, err, tries;
+
+	for (tries = 0;; tries++) {
+		if (mkfifo(reply_path, 0600) == 0)
+			break;
+		err = errno;
+		/* A stale one of a dead client that had our pid. */
+		if (err == EEXIST && tries == 0 &&
+		    lstat(reply_path, &st) == 0 && S_ISFIFO(st.st_mode) &&
+		    st.st_uid == geteuid() && unlink(reply_path) == 0)
+			continue;
+		fail(EXIT_FAIL, "mkfifo(%s): %s", reply_path, strerror(err));
+	}
+	reply_made = true;
+	fd = open(reply_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0)
+		fail(EXIT_FAIL, "open(%s): %s", reply_path, strerror(errno));
+	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
+		fail(EXIT_FAIL, "%s is not our FIFO", reply_path);
+	/* Whatever the umask, the owner must be able to write it. */
+	if (fchmod(fd, 0600) < 0)
+		fail(EXIT_FAIL, "fchmod(%s): %s", reply_path, strerror(errno));
+	return fd;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *fifo = DEFAULT_FIFO;
+	double timeout = DEFAULT_TIMEOUT;
+	char req[PIPE_BUF], *dir, *end, *slash, *data = NULL;
+	size_t reqlen, len = 0, cap = 0, slen;
+	struct sigaction sa;
+	sigset_t block, orig;
+	struct stat sst;
+	int64_t deadline;
+	short rev;
+	int c, i, n, sfd, rfd, code;
+
+	while ((c = getopt(argc, argv, "+hs:T:")) != -1) {
+		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 0;
+		case 's':
+			fifo = optarg;
+			break;
+		case 'T':
+			errno = 0;
+			timeout = strtod(optarg, &end);
+			if (errno != 0 || end == optarg || *end != '\0' ||
+			    !isfinite(timeout) || timeout <= 0 ||
+			    timeout > 86400) {
+				fprintf(stderr, "slserverctl: bad timeout "
+				    "'%s'\n", optarg);
+				return EXIT_FAIL;
+			}
+			break;
+		default:
+			usage(stderr);
+			return EXIT_FAIL;
+		}
+	}
+	if (optind >= argc) {
+		usage(stderr);
+		return EXIT_FAIL;
+	}
+	if (argv[optind][0] == '\0' || strchr(argv[optind], ':') != NULL ||
+	    !clean_text(argv[optind])) {
+		fprintf(stderr, "slserverctl: bad command name\n");
+		return EXIT_FAIL;
+	}
+	for (i = optind + 1; i < argc; i++)
+		if (argv[i][0] == '\0' || !clean_text(argv[i])) {
+			/* An empty line would end the request early. */
+			fprintf(stderr, "slserverctl: bad argument '%s': "
+			    "empty or with control characters\n", argv[i]);
+			return EXIT_FAIL;
+		}
+
+	/* The server answers in the directory of its FIFO: follow a
+	   symlink given with -s to find it. */
+	dir = realpath(fifo, NULL);
+	if (dir == NULL)
+		dir = strdup(fifo);
+	if (dir == NULL) {
+		perror("slserverctl");
+		return EXIT_FAIL;
+	}
+	slash = strrchr(dir, '/');
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	n = snprintf(reply_path, sizeof(reply_path), "%s/slserverctl.%ld",
+	    dir, (long)getpid());
+	if (n < 0 || (size_t)n >= sizeof(reply_path)) {
+		fprintf(stderr, "slserverctl: FIFO path too long\n");
+		return EXIT_FAIL;
+	}
+
+	/* The request, checked to fit one atomic write. */
+	n = snprintf(req, sizeof(req), ":%s:%s\n", argv[optind],
+	    strrchr(reply_path, '/') + 1);
+	reqlen = n > 0 ? (size_t)n : sizeof(req);
+	for (i = optind + 1; i < argc && reqlen < sizeof(req); i++) {
+		n = snprintf(req + reqlen, sizeof(req) - reqlen, "%s\n",
+		    argv[i]);
+		reqlen += n > 0 ? (size_t)n : sizeof(req);
+	}
+	if (reqlen + 1 > sizeof(req)) {
+		fprintf(stderr, "slserverctl: request longer than %d bytes\n",
+		    PIPE_BUF);
+		return EXIT_FAIL;
+	}
+	req[reqlen++] = '\n';
+
+	/* Signals are only taken inside ppoll(), never mid-way. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGHUP);
+	sigprocmask(SIG_BLOCK, &block, &orig);
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	deadline = mono_ms() + (int64_t)(timeout * 1000);
+
+	sfd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+	if (sfd < 0) {
+		if (errno == ENXIO || errno == ENOENT)
+			fail(EXIT_FAIL, "no server at %s", fifo);
+		fail(EXIT_FAIL, "open(%s): %s", fifo, strerror(errno));
+	}
+	if (fstat(sfd, &sst) < 0 || !S_ISFIFO(sst.st_mode))
+		fail(EXIT_FAIL, "%s is not a FIFO", fifo);
+
+	rfd = make_reply_fifo();
+	hand_over(rfd, &sst);
+
+	for (;;) {
+		ssize_t w = write(sfd, req, reqlen);
+
+		if (w == (ssize_t)reqlen)
+			break;
+		if (w >= 0)	/* cannot happen for <= PIPE_BUF */
+			fail(EXIT_FAIL, "short write to %s", fifo);
+		if (errno == EPIPE)
+			fail(EXIT_FAIL, "no server at %s", fifo);
+		if (errno != EAGAIN && errno != EINTR)
+			fail(EXIT_FAIL, "write(%s): %s", fifo,
+			    strerror(errno));
+		if (errno == EAGAIN &&
+		    wait_fd(sfd, POLLOUT, deadline, &orig, &rev) == 0)
+			fail(EXIT_FAIL, "timeout: the server does not read %s",
+			    fifo);
+	}
+	close(sfd);
+
+	for (;;) {
+		ssize_t r;
+
+		if (wait_fd(rfd, POLLIN, deadline, &orig, &rev) == 0)
+			fail(EXIT_FAIL, "timeout waiting for the reply "
+			    "(%g s)", timeout);
+		if (len == cap) {
+			char *p;
+
+			if (cap >= MAX_REPLY)
+				fail(EXIT_FAIL, "reply larger than %u bytes",
+				    MAX_REPLY);
+			cap = cap == 0 ? 4096 : cap * 2;
+			if ((p = realloc(data, cap)) == NULL)
+				fail(EXIT_FAIL, "out of memory");
+			data = p;
+		}
+		r = read(rfd, data + len, cap - len);
+		if (r > 0) {
+			len += (size_t)r;
+			continue;
+		}
+		if (r == 0) {
+			/* EOF: the writer closed. Linux reports no HUP on a
+			   FIFO that never had a writer, so this is the
+			   server, done. */
+			if (len > 0)
+				break;
+			fail(EXIT_FAIL, "empty reply from the server");
+		}
+		if (errno != EAGAIN && errno != EINTR)
+			fail(EXIT_FAIL, "read(%s): %s", reply_path,
+			    strerror(errno));
+	}
+	close(rfd);
+	cleanup();
+
+	end = memchr(data, '\n', len);
+	slen = end != NULL ? (size_t)(end - data) : len;
+	if (slen < 3 || data[0] < '1' || data[0] > '5' || data[1] < '0' ||
+	    data[1] > '9' || data[2] < '0' || data[2] > '9' ||
+	    (slen > 3 && data[3] != ' '))
+		fail(EXIT_FAIL, "malformed reply from the server");
+	code = (data[0] - '0') * 100 + (data[1] - '0') * 10 + (data[2] - '0');
+	if (code < 200 || code > 299)
+		fprintf(stderr, "%.*s\n", (int)slen, data);
+	if (end != NULL)
+		fwrite(end + 1, 1, len - slen - 1, stdout);
+	if (fflush(stdout) != 0 || ferror(stdout))
+		fail(EXIT_FAIL, "writing the reply: %s", strerror(errno));
+	free(data);
+	free(dir);
+	return code >= 200 && code <= 299 ? 0 : EXIT_STATUS;
+}

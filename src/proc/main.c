@@ -1,0 +1,174 @@
+/* slserver: command line, config test, daemonizing; then the supervisor. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "lib/paths.h"
+#include "conf/conf.h"
+#include "lib/log.h"
+#include "shm/segment.h"
+#include "supervisor.h"
+
+#define DEFAULT_CONF	SLS_SYSCONFDIR "/slserver/slserver.conf"
+
+extern char **environ;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: slserver [-dhntv] [-f file] [-l level] [-P pidfile]\n"
+	    "  -f FILE     configuration file (default %s)\n"
+	    "  -n          stay in the foreground, log to syslog\n"
+	    "  -d          stay in the foreground, log to stderr, level debug\n"
+	    "  -l LEVEL    log level: err warning notice info debug\n"
+	    "  -P PIDFILE  pid file (overrides the configuration)\n"
+	    "  -t          test the configuration and exit\n"
+	    "  -v          print the version and exit\n"
+	    "  -h          print this help and exit\n", DEFAULT_CONF);
+}
+
+static void
+print_errors(const sls_errlist_t *errs)
+{
+	size_t i;
+
+	for (i = 0; i < errs->n; i++)
+		fprintf(stderr, "%s\n", errs->msg[i]);
+}
+
+/*
+ * Detach: the parent waits until the child reports ready (a byte on the
+ * pipe) or exits, so startup errors reach the caller's exit status.
+ */
+static int
+daemonize(int *ready_fd)
+{
+	int p[2], status;
+	char c;
+	pid_t pid;
+	ssize_t n;
+
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		perror("slserver: pipe");
+		return -1;
+	}
+	pid = fork();
+	if (pid < 0) {
+		perror("slserver: fork");
+		return -1;
+	}
+	if (pid > 0) {
+		close(p[1]);
+		do
+			n = read(p[0], &c, 1);
+		while (n < 0 && errno == EINTR);
+		if (n == 1)
+			_exit(0);
+		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
+			_exit(WEXITSTATUS(status));
+		_exit(1);
+	}
+	close(p[0]);
+	if (setsid() < 0)
+		return -1;
+	*ready_fd = p[1];
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *conf_path = DEFAULT_CONF, *level_name = NULL;
+	bool foreground = false, to_stderr = false, test = false;
+	sls_errlist_t errs = { NULL, 0 };
+	sls_sup_opts_t opts;
+	sls_conf_t *conf;
+	int ch, rc;
+
+	setproctitle_init(argc, argv, environ);
+	memset(&opts, 0, sizeof(opts));
+	opts.log_level = -1;
+	opts.ready_fd = -1;
+	while ((ch = getopt(argc, argv, "f:ndl:P:tvh")) != -1) {
+		switch (ch) {
+		case 'f':
+			conf_path = optarg;
+			break;
+		case 'n':
+			foreground = true;
+			break;
+		case 'd':
+			foreground = true;
+			to_stderr = true;
+			break;
+		case 'l':
+			level_name = optarg;
+			break;
+		case 'P':
+			opts.pidfile = optarg;
+			break;
+		case 't':
+			test = true;
+			break;
+		case 'v':
+			printf("%s (shm layout %d)\n", PACKAGE_STRING,
+			    SLS_SHM_VERSION);
+			return 0;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "slserver: unexpected argument '%s'\n",
+		    argv[optind]);
+		usage(stderr);
+		return 2;
+	}
+	if (level_name != NULL &&
+	    (opts.log_level = sls_log_level_parse(level_name)) < 0) {
+		fprintf(stderr, "slserver: unknown log level '%s'\n",
+		    level_name);
+		return 2;
+	}
+	if (to_stderr && opts.log_level < 0)
+		opts.log_level = LOG_DEBUG;
+
+	if (sls_conf_load(conf_path, &conf, &errs) < 0) {
+		print_errors(&errs);
+		sls_errlist_free(&errs);
+		return 1;
+	}
+	if (test) {
+		fprintf(stderr, "slserver: %s: configuration is valid\n",
+		    conf_path);
+		sls_conf_free(conf);
+		return 0;
+	}
+	if (opts.pidfile != NULL) {
+		free(conf->pidfile);
+		if ((conf->pidfile = strdup(opts.pidfile)) == NULL)
+			return 1;
+	}
+	opts.conf_path = conf_path;
+
+	/* Startup errors go to stderr as well until the daemon is ready. */
+	sls_log_open(conf->log_facility, to_stderr);
+	sls_log_set_startup(!to_stderr);
+	sls_log_set_level(opts.log_level >= 0 ? opts.log_level :
+	    conf->log_level);
+	if (!foreground && daemonize(&opts.ready_fd) < 0)
+		return 1;
+	rc = sls_supervisor_run(conf, &opts);
+	return rc;
+}

@@ -1,0 +1,315 @@
+/*
+ * The worker loop: batches of datagrams in with recvmmsg, replies out
+ * with sendmmsg, everything between done by sls_handle(). The buffers are
+ * allocated once at start; nothing is allocated per datagram.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "core/handle.h"
+#include "lib/log.h"
+#include "worker.h"
+
+#define BATCH		32
+#define REPLY_CAP	65535
+#define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
+#define IDLE_POLL_MS	500
+#define SEND_WAIT_MS	100
+
+static volatile sig_atomic_t stop_now;	/* SIGTERM: exit at once */
+static volatile sig_atomic_t retire;	/* SIGQUIT: finish the batch, exit */
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGQUIT)
+		retire = 1;
+	else
+		stop_now = 1;
+}
+
+/* Everything a worker needs per batch, allocated once. */
+typedef struct batch {
+	struct mmsghdr rx[BATCH];
+	struct iovec rxiov[BATCH];
+	char rxctl[BATCH][CMSG_CAP];
+	char *rxbuf;		/* BATCH * bufsize */
+	size_t bufsize;
+
+	struct mmsghdr tx[BATCH];
+	struct iovec txiov[BATCH];
+	char txctl[BATCH][CMSG_CAP];
+	char *txbuf;		/* BATCH * REPLY_CAP */
+
+	sls_req_t *req;		/* BATCH requests */
+	sls_out_t out[BATCH];
+	unsigned txreq[BATCH];	/* which request each tx entry answers */
+} batch_t;
+
+static int
+setup_signals(void)
+{
+	struct sigaction sa;
+	sigset_t all;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;	/* no SA_RESTART: wake blocking calls */
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGTERM, &sa, NULL) < 0 ||
+	    sigaction(SIGQUIT, &sa, NULL) < 0)
+		return -1;
+	sa.sa_handler = SIG_IGN;
+	/* Ctrl-C reaches the whole group; the supervisor decides. */
+	if (sigaction(SIGINT, &sa, NULL) < 0 ||
+	    sigaction(SIGHUP, &sa, NULL) < 0 ||
+	    sigaction(SIGPIPE, &sa, NULL) < 0)
+		return -1;
+	sa.sa_handler = SIG_DFL;
+	if (sigaction(SIGCHLD, &sa, NULL) < 0)
+		return -1;
+	sigemptyset(&all);
+	return sigprocmask(SIG_SETMASK, &all, NULL);
+}
+
+static int
+batch_init(batch_t *b, size_t bufsize)
+{
+	unsigned i;
+
+	memset(b, 0, sizeof(*b));
+	b->bufsize = bufsize;
+	b->rxbuf = malloc(BATCH * bufsize);
+	b->txbuf = malloc((size_t)BATCH * REPLY_CAP);
+	b->req = calloc(BATCH, sizeof(*b->req));
+	if (b->rxbuf == NULL || b->txbuf == NULL || b->req == NULL)
+		return -1;
+	for (i = 0; i < BATCH; i++) {
+		b->rxiov[i].iov_base = b->rxbuf + i * bufsize;
+		b->rxiov[i].iov_len = bufsize;
+		b->out[i].buf = b->txbuf + (size_t)i * REPLY_CAP;
+		b->out[i].cap = REPLY_CAP;
+	}
+	return 0;
+}
+
+/* The local address a datagram arrived on: pktinfo on wildcard sockets. */
+static void
+local_address(const sls_wsock_t *s, struct msghdr *mh,
+    struct sockaddr_storage *local)
+{
+	struct cmsghdr *c;
+
+	*local = s->local;
+	if (!s->listen->wildcard)
+		return;
+	for (c = CMSG_FIRSTHDR(mh); c != NULL; c = CMSG_NXTHDR(mh, c)) {
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			struct in_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			((struct sockaddr_in *)local)->sin_addr = pi.ipi_addr;
+		} else if (c->cmsg_level == IPPROTO_IPV6 &&
+		    c->cmsg_type == IPV6_PKTINFO) {
+			struct in6_pktinfo pi;
+
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			((struct sockaddr_in6 *)local)->sin6_addr =
+			    pi.ipi6_addr;
+		}
+	}
+}
+
+/* Make the reply leave from the address the request came in on. */
+static void
+source_address(const sls_wsock_t *s, const struct sockaddr_storage *local,
+    struct msghdr *mh, char *ctl)
+{
+	struct cmsghdr *c;
+
+	mh->msg_control = NULL;
+	mh->msg_controllen = 0;
+	if (!s->listen->wildcard)
+		return;
+	memset(ctl, 0, CMSG_CAP);
+	mh->msg_control = ctl;
+	mh->msg_controllen = CMSG_CAP;
+	c = CMSG_FIRSTHDR(mh);
+	if (local->ss_family == AF_INET) {
+		struct in_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi_spec_dst = ((const struct sockaddr_in *)local)->sin_addr;
+		c->cmsg_level = IPPROTO_IP;
+		c->cmsg_type = IP_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
+	} else {
+		struct in6_pktinfo pi;
+
+		memset(&pi, 0, sizeof(pi));
+		pi.ipi6_addr = ((const struct sockaddr_in6 *)local)->sin6_addr;
+		c->cmsg_level = IPPROTO_IPV6;
+		c->cmsg_type = IPV6_PKTINFO;
+		c->cmsg_len = CMSG_LEN(sizeof(pi));
+		memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+		mh->msg_controllen = CMSG_SPACE(sizeof(pi));
+	}
+}
+
+/* Send n queued replies; a full socket buffer is waited for briefly. */
+static void
+send_all(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b,
+    unsigned n)
+{
+	unsigned done = 0;
+	int r;
+
+	while (done < n) {
+		r = sendmmsg(s->fd, b->tx + done, n - done, 0);
+		if (r > 0) {
+			unsigned i;
+
+			for (i = done; i < done + (unsigned)r; i++)
+				sls_handle_sent(h, &b->req[b->txreq[i]],
+				    &b->out[b->txreq[i]], true);
+			done += (unsigned)r;
+			continue;
+		}
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = { .fd = s->fd, .events = POLLOUT };
+
+			if (poll(&p, 1, SEND_WAIT_MS) > 0)
+				continue;
+		} else if (r < 0 && errno == EINTR && !stop_now) {
+			continue;
+		}
+		/* This reply cannot go; count it and go on with the rest. */
+		sls_handle_sent(h, &b->req[b->txreq[done]],
+		    &b->out[b->txreq[done]], false);
+		done++;
+	}
+}
+
+/* One recvmmsg batch from s; returns datagrams read (0: none waiting). */
+static int
+serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
+{
+	unsigned i, ntx = 0;
+	int n;
+
+	for (i = 0; i < BATCH; i++) {
+		struct msghdr *mh = &b->rx[i].msg_hdr;
+
+		/* the source address lands in the request, not copied */
+		mh->msg_name = &b->req[i].src;
+		mh->msg_namelen = sizeof(b->req[i].src);
+		mh->msg_iov = &b->rxiov[i];
+		mh->msg_iovlen = 1;
+		mh->msg_control = s->listen->wildcard ? b->rxctl[i] : NULL;
+		mh->msg_controllen = s->listen->wildcard ? CMSG_CAP : 0;
+		mh->msg_flags = 0;
+	}
+	n = recvmmsg(s->fd, b->rx, BATCH, MSG_DONTWAIT, NULL);
+	if (n <= 0)
+		return 0;
+
+	for (i = 0; i < (unsigned)n; i++) {
+		struct msghdr *mh = &b->rx[i].msg_hdr;
+		sls_req_t *req = &b->req[i];
+		sls_out_t *out = &b->out[i];
+		size_t len = b->rx[i].msg_len;
+
+		if ((mh->msg_flags & MSG_TRUNC) ||
+		    len > h->conf->max_message) {
+			sls_stat_inc(h->stats, SLS_ST_OVERSIZE);
+			continue;
+		}
+		local_address(s, mh, &req->local);
+		if (!sls_handle(h, req, b->rxiov[i].iov_base, len, out))
+			continue;
+
+		mh = &b->tx[ntx].msg_hdr;
+		b->txiov[ntx].iov_base = out->buf;
+		b->txiov[ntx].iov_len = out->len;
+		mh->msg_name = &out->dst;
+		mh->msg_namelen = out->dstlen;
+		mh->msg_iov = &b->txiov[ntx];
+		mh->msg_iovlen = 1;
+		mh->msg_flags = 0;
+		source_address(s, &req->local, mh, b->txctl[ntx]);
+		b->txreq[ntx++] = i;
+	}
+	if (ntx > 0)
+		send_all(h, s, b, ntx);
+	return n;
+}
+
+int
+sls_worker_run(const sls_worker_args_t *a)
+{
+	sls_worker_status_t *st = &a->shm->status[a->slot];
+	struct pollfd pfd[a->nsocks];
+	static batch_t b;
+	sls_handler_t h;
+	char prefix[32];
+	size_t i;
+
+	snprintf(prefix, sizeof(prefix), "worker %u: ", a->number);
+	sls_log_set_prefix(prefix);
+	setproctitle("worker %u gen %u", a->number, a->generation);
+
+	/* Do not outlive the supervisor. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
+	    getppid() != a->supervisor) {
+		sls_warnx("supervisor gone before start");
+		return SLS_WORKER_EXIT_INIT;
+	}
+	if (setup_signals() < 0) {
+		sls_warn("sigaction");
+		return SLS_WORKER_EXIT_INIT;
+	}
+	if (batch_init(&b, a->conf->max_message + 1) < 0) {
+		sls_warn("allocating worker buffers");
+		return SLS_WORKER_EXIT_INIT;
+	}
+	h.conf = a->conf;
+	h.stats = &a->shm->stats[a->slot];
+	h.sigtable = a->shm->sigtable;
+	h.tagkey = a->tagkey;
+	h.tablekey = a->tablekey;
+	for (i = 0; i < a->nsocks; i++) {
+		pfd[i].fd = a->socks[i].fd;
+		pfd[i].events = POLLIN;
+	}
+
+	atomic_store(&st->pid, (int32_t)getpid());
+	atomic_store(&st->generation, a->generation);
+	atomic_store_explicit(&st->state, SLS_WS_READY, memory_order_release);
+	sls_log(LOG_DEBUG, "ready, generation %u", a->generation);
+
+	while (!stop_now && !retire) {
+		int got = 0;
+
+		for (i = 0; i < a->nsocks && !stop_now; i++)
+			got += serve_batch(&h, &a->socks[i], &b);
+		if (got > 0)
+			continue;
+		if (poll(pfd, a->nsocks, IDLE_POLL_MS) < 0 && errno != EINTR) {
+			sls_warn("poll");
+			break;
+		}
+	}
+	atomic_store(&st->state, SLS_WS_DRAINING);
+	sls_log(LOG_DEBUG, "exiting (%s)", stop_now ? "stop" : "retired");
+	return SLS_WORKER_EXIT_OK;
+}

@@ -1,0 +1,39 @@
+/* A worker process: reads datagrams from the shared socket(s) and answers. */
+#ifndef SLS_WORKER_H
+#define SLS_WORKER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "core/settings.h"
+#include "shm/segment.h"
+#include "core/tag.h"
+
+/* One socket a worker reads, with the address it is bound to. */
+typedef struct sls_wsock {
+	int fd;
+	const sls_listen_t *listen;
+	struct sockaddr_storage local;	/* getsockname() after bind */
+} sls_wsock_t;
+
+typedef struct sls_worker_args {
+	const sls_conf_t *conf;
+	sls_shm_t *shm;
+	unsigned slot;		/* stats and status slot */
+	unsigned number;	/* 1-based, for titles and logs */
+	uint32_t generation;
+	pid_t supervisor;
+	sls_wsock_t *socks;
+	size_t nsocks;
+	const sls_tagkey_t *tagkey;
+	const sls_tagkey_t *tablekey;
+} sls_worker_args_t;
+
+/* Exit codes of a worker process. */
+#define SLS_WORKER_EXIT_OK	0	/* retired or told to stop */
+#define SLS_WORKER_EXIT_INIT	2	/* its own init failed: never respawn */
+
+/* Run the worker loop in a freshly forked child; returns its exit code. */
+int sls_worker_run(const sls_worker_args_t *a);
+
+#endif

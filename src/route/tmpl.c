@@ -1,0 +1,404 @@
+/*
+ * Templates: a source string is compiled once into parts (literal runs
+ * and variables); expansion walks the parts, copying literals and looking
+ * values up in the request, without parsing or allocating.
+ */
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "sip/sip.h"
+#include "tmpl.h"
+
+enum var {
+	V_LIT = 0,
+	V_RM, V_RU, V_RUSER, V_RD, V_RP,
+	V_FU, V_FUSER, V_FD, V_FT,
+	V_TU, V_TUSER, V_TD, V_TT,
+	V_CI, V_CS, V_SI, V_SP, V_RI, V_RPORT,
+	V_UA, V_HDR, V_RS, V_RR, V_TS
+};
+
+/* Every variable name but hdr(...) has two characters; case matters. */
+static const struct {
+	char name[3];
+	uint8_t var;
+} vars[] = {
+	{ "rm", V_RM }, { "ru", V_RU }, { "rU", V_RUSER }, { "rd", V_RD },
+	{ "rp", V_RP }, { "fu", V_FU }, { "fU", V_FUSER }, { "fd", V_FD },
+	{ "ft", V_FT }, { "tu", V_TU }, { "tU", V_TUSER }, { "td", V_TD },
+	{ "tt", V_TT }, { "ci", V_CI }, { "cs", V_CS }, { "si", V_SI },
+	{ "sp", V_SP }, { "Ri", V_RI }, { "Rp", V_RPORT }, { "ua", V_UA },
+	{ "rs", V_RS }, { "rr", V_RR }, { "Ts", V_TS },
+};
+
+typedef struct part {
+	uint8_t var;		/* enum var; V_LIT for literal text */
+	uint8_t hdr_type;	/* V_HDR: enum sls_hdr_type */
+	sls_str_t s;		/* V_LIT: the text; V_HDR: header name */
+} part_t;
+
+struct sls_tmpl {
+	const char *source;
+	size_t nparts;
+	bool is_const;
+	/* nparts parts, then literal text and header names, then the source */
+	part_t parts[];
+};
+
+/* Characters a variable name (for messages) or header name may hold. */
+static bool
+is_token(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("-.!%*_+`'~", c) != NULL);
+}
+
+/* Anything that must never reach a reply or log line: all but HT. */
+static inline bool
+is_ctl(unsigned char c)
+{
+	return (c < 0x20 && c != '\t') || c == 0x7f;
+}
+
+/*
+ * One pass over src. With t NULL it only validates and counts parts and
+ * text bytes; with t it fills t->parts and the text area at text.
+ */
+static int
+scan(const char *src, sls_tmpl_t *t, char *text, size_t *nparts,
+    size_t *ntext, char *err, size_t errlen)
+{
+	const char *p = src;
+	size_t np = 0, nt = 0;
+	bool in_lit = false;
+	part_t *lit = NULL;
+
+	while (*p != '\0') {
+		const char *name;
+		size_t i, n;
+		uint8_t v = V_LIT;
+
+		if (*p != '$' || p[1] == '$') {
+			/* literal byte; "$$" is one dollar */
+			char c = *p;
+
+			p += *p == '$' ? 2 : 1;
+			if (!in_lit) {
+				if (t != NULL) {
+					lit = &t->parts[np];
+					lit->var = V_LIT;
+					lit->s.s = text + nt;
+					lit->s.len = 0;
+				}
+				np++;
+				in_lit = true;
+			}
+			if (t != NULL) {
+				text[nt] = is_ctl((unsigned char)c) ? ' ' : c;
+				lit->s.len++;
+			}
+			nt++;
+			continue;
+		}
+		in_lit = false;
+		p++;
+		if (*p == '\0') {
+			snprintf(err, errlen, "'$' at the end of the template "
+			    "(use $$ for a dollar sign)");
+			return -1;
+		}
+		if (strncmp(p, "hdr(", 4) == 0) {
+			name = p + 4;
+			for (n = 0; name[n] != '\0' && name[n] != ')'; n++)
+				if (!is_token((unsigned char)name[n]))
+					break;
+			if (name[n] == '\0') {
+				snprintf(err, errlen, "unterminated $hdr(");
+				return -1;
+			}
+			if (name[n] != ')' || n == 0) {
+				snprintf(err, errlen, "bad header name in "
+				    "$hdr(%.*s", (int)n + 1, name);
+				return -1;
+			}
+			if (t != NULL) {
+				part_t *pt = &t->parts[np];
+
+				memcpy(text + nt, name, n);
+				pt->var = V_HDR;
+				pt->s.s = text + nt;
+				pt->s.len = n;
+				pt->hdr_type = (uint8_t)sls_sip_hdr_type(pt->s);
+			}
+			nt += n;
+			np++;
+			p = name + n + 1;
+			continue;
+		}
+		for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+			if (p[0] == vars[i].name[0] &&
+			    p[1] == vars[i].name[1]) {
+				v = vars[i].var;
+				break;
+			}
+		}
+		if (v == V_LIT) {
+			for (n = 0; is_token((unsigned char)p[n]) && n < 32;
+			    n++)
+				;
+			if (n == 0)
+				snprintf(err, errlen, "'$' not followed by a "
+				    "variable name (use $$ for a dollar sign)");
+			else
+				snprintf(err, errlen, "unknown variable $%.*s",
+				    (int)n, p);
+			return -1;
+		}
+		if (t != NULL) {
+			t->parts[np].var = v;
+			t->parts[np].s = SLS_STR_NULL;
+		}
+		np++;
+		p += 2;
+	}
+	*nparts = np;
+	*ntext = nt;
+	return 0;
+}
+
+sls_tmpl_t *
+sls_tmpl_compile(const char *src, char *err, size_t errlen)
+{
+	sls_tmpl_t *t;
+	size_t np, nt, srclen, i;
+	char *text, *source;
+
+	if (errlen > 0)
+		err[0] = '\0';
+	if (scan(src, NULL, NULL, &np, &nt, err, errlen) < 0)
+		return NULL;
+	srclen = strlen(src);
+	t = calloc(1, sizeof(*t) + np * sizeof(part_t) + nt + srclen + 1);
+	if (t == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	text = (char *)(t->parts + np);
+	source = text + nt;
+	memcpy(source, src, srclen + 1);
+	t->source = source;
+	if (scan(src, t, text, &np, &nt, err, errlen) < 0) {
+		free(t);
+		return NULL;
+	}
+	t->nparts = np;
+	t->is_const = true;
+	for (i = 0; i < np; i++)
+		if (t->parts[i].var != V_LIT)
+			t->is_const = false;
+	return t;
+}
+
+void
+sls_tmpl_free(sls_tmpl_t *t)
+{
+	free(t);
+}
+
+const char *
+sls_tmpl_source(const sls_tmpl_t *t)
+{
+	return t->source;
+}
+
+bool
+sls_tmpl_is_const(const sls_tmpl_t *t)
+{
+	return t->is_const;
+}
+
+/* Decimal digits of v into buf (at least 20 bytes); returns the length. */
+static size_t
+utoa(uint64_t v, char *buf)
+{
+	char tmp[20];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	return n;
+}
+
+static const sls_hdr_t *
+find_hdr(const sls_msg_t *msg, const part_t *pt)
+{
+	unsigned i;
+
+	if (pt->hdr_type != SLS_HDR_OTHER) {
+		if (msg->first[pt->hdr_type] < 0 ||
+		    (unsigned)msg->first[pt->hdr_type] >= msg->nhdrs)
+			return NULL;
+		return &msg->hdrs[msg->first[pt->hdr_type]];
+	}
+	for (i = 0; i < msg->nhdrs; i++)
+		if (msg->hdrs[i].type == SLS_HDR_OTHER &&
+		    msg->hdrs[i].name.len == pt->s.len &&
+		    strncasecmp(msg->hdrs[i].name.s, pt->s.s, pt->s.len) == 0)
+			return &msg->hdrs[i];
+	return NULL;
+}
+
+static sls_str_t
+hdr_value(const sls_msg_t *msg, const part_t *pt)
+{
+	const sls_hdr_t *h = find_hdr(msg, pt);
+
+	return h != NULL ? h->value : SLS_STR_NULL;
+}
+
+static sls_str_t
+uri_part(const sls_uri_t *u, enum var v)
+{
+	if (u == NULL)
+		return SLS_STR_NULL;
+	switch (v) {
+	case V_RUSER:
+	case V_FUSER:
+	case V_TUSER:
+		return u->user;
+	case V_RD:
+	case V_FD:
+	case V_TD:
+		return u->host;
+	case V_RP:
+		return u->port;
+	default:
+		return SLS_STR_NULL;
+	}
+}
+
+/*
+ * The value of a variable: a view into the message, or digits written
+ * into num (at least 20 bytes).
+ */
+static sls_str_t
+value(const part_t *pt, sls_req_t *req, char *num)
+{
+	const sls_msg_t *msg = &req->msg;
+	enum var v = pt->var;
+	unsigned port;
+
+	switch (v) {
+	case V_RM:
+		return msg->method;
+	case V_RU:
+		return sls_req_ruri_str(req);
+	case V_RUSER:
+	case V_RD:
+	case V_RP:
+		return uri_part(sls_req_ruri(req), v);
+	case V_FU:
+		return msg->from.uri;
+	case V_FUSER:
+	case V_FD:
+		return uri_part(sls_req_from_uri(req), v);
+	case V_FT:
+		return msg->from.tag;
+	case V_TU:
+		return msg->to.uri;
+	case V_TUSER:
+	case V_TD:
+		return uri_part(sls_req_to_uri(req), v);
+	case V_TT:
+		return msg->to.tag;
+	case V_CI:
+		return msg->callid;
+	case V_CS:
+		if (msg->cseq_method.len == 0)
+			return SLS_STR_NULL;
+		return (sls_str_t){ num, utoa(msg->cseq_num, num) };
+	case V_SI:
+		return sls_req_src_ip(req);
+	case V_SP:
+		port = req->src.ss_family == AF_UNSPEC ? 0 :
+		    sls_req_src_port(req);
+		if (port == 0)
+			return SLS_STR_NULL;
+		return (sls_str_t){ num, utoa(port, num) };
+	case V_RI:
+		return sls_req_local_ip(req);
+	case V_RPORT:
+		port = req->local.ss_family == AF_UNSPEC ? 0 :
+		    sls_req_local_port(req);
+		if (port == 0)
+			return SLS_STR_NULL;
+		return (sls_str_t){ num, utoa(port, num) };
+	case V_UA:
+		if (msg->first[SLS_HDR_USER_AGENT] < 0 ||
+		    (unsigned)msg->first[SLS_HDR_USER_AGENT] >= msg->nhdrs)
+			return SLS_STR_NULL;
+		return msg->hdrs[msg->first[SLS_HDR_USER_AGENT]].value;
+	case V_HDR:
+		return hdr_value(msg, pt);
+	case V_RS:
+		if (req->rs == 0)
+			return SLS_STR_NULL;
+		return (sls_str_t){ num, utoa((uint64_t)(unsigned)req->rs,
+		    num) };
+	case V_RR:
+		return req->rs != 0 ? req->rr : SLS_STR_NULL;
+	case V_TS:
+		return (sls_str_t){ num, utoa((uint64_t)time(NULL), num) };
+	default:
+		return SLS_STR_NULL;
+	}
+}
+
+ssize_t
+sls_tmpl_expand(const sls_tmpl_t *t, sls_req_t *req, char *out, size_t cap)
+{
+	size_t used = 0, i, j, n;
+	char num[24];
+
+	for (i = 0; i < t->nparts; i++) {
+		const part_t *pt = &t->parts[i];
+		sls_str_t s;
+		bool full;
+
+		if (pt->var == V_LIT) {
+			/* already sanitised when compiled */
+			s = pt->s;
+			full = s.len > cap - used;
+			n = full ? cap - used : s.len;
+			if (n > 0)
+				memcpy(out + used, s.s, n);
+			used += n;
+		} else {
+			s = value(pt, req, num);
+			if (s.s == NULL || s.len == 0)
+				continue;
+			full = s.len > cap - used;
+			n = full ? cap - used : s.len;
+			for (j = 0; j < n; j++) {
+				unsigned char c = (unsigned char)s.s[j];
+
+				out[used + j] = is_ctl(c) ? ' ' : (char)c;
+			}
+			used += n;
+		}
+		if (full)
+			return -1;
+	}
+	return (ssize_t)used;
+}
