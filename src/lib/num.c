@@ -1,0 +1,56 @@
+#include "config.h"
+
+#include "chars.h"
+#include "num.h"
+
+bool
+sls_parse_uint(const char *b, const char *e, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0, d;
+
+	if (b >= e)
+		return false;
+	for (; b < e; b++) {
+		if (!sls_is_digit((unsigned char)*b))
+			return false;
+		d = (uint64_t)(*b - '0');
+		if (v > (max - d) / 10)
+			return false;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return true;
+}
+
+bool
+sls_parse_port(const char *b, const char *e, unsigned *out)
+{
+	uint64_t v;
+
+	if (!sls_parse_uint(b, e, 65535, &v))
+		return false;
+	*out = (unsigned)v;
+	return true;
+}
+
+bool
+sls_parse_qvalue(const char *b, const char *e, int *milli)
+{
+	int v, i, scale = 100;
+
+	if (b >= e || (*b != '0' && *b != '1'))
+		return false;
+	v = (*b++ - '0') * 1000;
+	if (b < e && *b == '.') {
+		b++;
+		for (i = 0; i < 3 && b < e && sls_is_digit((unsigned char)*b);
+		    i++, b++) {
+			v += (*b - '0') * scale;
+			scale /= 10;
+		}
+	}
+	if (b != e || v > 1000)
+		return false;
+	*milli = v;
+	return true;
+}

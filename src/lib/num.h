@@ -1,0 +1,20 @@
+/*
+ * Overflow-safe parsing of the numbers slserver reads: plain decimal
+ * digits (no sign, no spaces), checked against a bound before they can
+ * wrap, whatever the width of long. Every parser takes [b, e).
+ */
+#ifndef SLS_NUM_H
+#define SLS_NUM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* 1*DIGIT with a value <= max; false when empty, non-digit or > max. */
+bool sls_parse_uint(const char *b, const char *e, uint64_t max,
+    uint64_t *out);
+/* A port: 1*DIGIT, 0..65535 (callers that need 1.. check for 0). */
+bool sls_parse_port(const char *b, const char *e, unsigned *out);
+/* RFC 3261 qvalue ("0" ["." 0*3DIGIT] / "1" ["." 0*3("0")]) in 1/1000. */
+bool sls_parse_qvalue(const char *b, const char *e, int *milli);
+
+#endif
