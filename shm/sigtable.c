@@ -58,7 +58,6 @@
  * whichever it carries.
  */
 #include <pthread.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "sigtable.h"
@@ -306,13 +305,4 @@ sls_sigtable_release(sls_sigtable_t *t, pid_t pid)
 		n++;
 	}
 	return n;
-}
-
-uint64_t
-sls_now_ms(void)
-{
-	struct timespec ts;
-
-	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }

@@ -83,7 +83,4 @@ uint32_t sls_sigtable_used(const sls_sigtable_t *t, uint64_t now_ms);
  */
 uint32_t sls_sigtable_release(sls_sigtable_t *t, pid_t pid);
 
-/* Milliseconds of CLOCK_MONOTONIC. */
-uint64_t sls_now_ms(void);
-
 #endif

@@ -43,14 +43,26 @@ fail() { log "FAIL: $*"; FAILED=1; }
 skip() { log "SKIP: $*"; exit 77; }
 hard_error() { log "ERROR: $*"; exit 99; }
 
+# wait_until SECONDS COMMAND...: poll COMMAND every 0.1 s until it
+# succeeds (return 0) or SECONDS pass (return 1). The one bounded wait
+# every test uses; pick generous bounds, a loaded machine is slow.
+wait_until() {
+	local limit=$(($1 * 10)) n=0
+	shift
+	while ! "$@"; do
+		n=$((n + 1))
+		[ $n -ge $limit ] && return 1
+		sleep 0.1
+	done
+	return 0
+}
+
+gone() { ! kill -0 "$1" 2>/dev/null; }
+
 stop_server() {
 	[ -n "$SRV_PID" ] || return 0
 	kill -TERM "$SRV_PID" 2>/dev/null
-	i=0
-	while kill -0 "$SRV_PID" 2>/dev/null && [ $i -lt 50 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
-	if kill -0 "$SRV_PID" 2>/dev/null; then
+	if ! wait_until 5 gone "$SRV_PID"; then
 		log "server did not stop on TERM; killing it"
 		kill -KILL "$SRV_PID" 2>/dev/null
 	fi

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/clock.h"
 #include "handle.h"
 #include "lib/log.h"
 #include "sip/reply.h"

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/clock.h"
 #include "admin.h"
 #include "prom.h"
 #include "shm/segment.h"

@@ -23,6 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/paths.h"
 #include "ctl/admin.h"
 #include "ctl/fifo.h"

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "ctl/admin.h"
 #include "ctl/fifo.h"
 #include "shm/segment.h"

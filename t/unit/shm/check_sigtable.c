@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "shm/segment.h"
 #include "shm/sigtable.h"
 

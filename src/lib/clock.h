@@ -1,0 +1,10 @@
+/* The one clock: milliseconds of CLOCK_MONOTONIC, for every deadline and
+   expiry (the signature table's included). */
+#ifndef SLS_CLOCK_H
+#define SLS_CLOCK_H
+
+#include <stdint.h>
+
+uint64_t sls_now_ms(void);
+
+#endif
