@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
-#include "core/handle.h"
+#include "core/pipeline.h"
 #include "shm/segment.h"
 #include "core/tag.h"
 #include "testaddr.h"
