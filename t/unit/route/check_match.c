@@ -209,6 +209,94 @@ START_TEST(error_routes)
 }
 END_TEST
 
+/* A scanner's request with a CSeq that names another method. */
+static const char scanner_bad_cseq[] =
+    "OPTIONS sip:100@192.0.2.10 SIP/2.0\r\n"
+    "Via: SIP/2.0/UDP 192.0.2.1:5062;branch=z9hG4bK-m3\r\n"
+    "From: <sip:100@192.0.2.10>;tag=s1\r\n"
+    "To: <sip:100@192.0.2.10>\r\n"
+    "Call-ID: scan-1\r\n"
+    "CSeq: 1 REGISTER\r\n"
+    "User-Agent: friendly-scanner\r\n"
+    "\r\n";
+
+/* A drop route takes failed requests that meet its conditions. */
+START_TEST(drop_route_silences_failed)
+{
+	char *m[] = { "OPTIONS" };
+
+	load(scanner_bad_cseq);
+	ck_assert_int_eq(req.msg.err, SLS_E_CSEQ_METHOD);
+	add_header("User-Agent", "friendly-scanner|sipvicious");
+	ck_assert(!matches());		/* a reply route never sees it */
+	route.action = SLS_ACT_DROP;
+	ck_assert(matches());
+	/* parts checked before the CSeq still count */
+	route.methods = m;
+	route.nmethods = 1;
+	route.ruri_re = re("^sip:100@");
+	route.from_re = re("^sip:100@");
+	route.to_re = re("^sip:100@");
+	add_source("192.0.2.0/24");
+	ck_assert(matches());
+	/* and a condition that does not hold still fails */
+	route.to_re = re("^sip:200@");
+	ck_assert(!matches());
+	route.to_re = NULL;
+	load(good);
+	ck_assert(!matches());		/* no User-Agent: friendly-scanner */
+}
+END_TEST
+
+/* Conditions on the part that failed, or on parts after it, do not hold. */
+START_TEST(drop_route_failed_part)
+{
+	char *m[] = { "OPTIONS" };
+
+	route.action = SLS_ACT_DROP;
+	/* the From URI is there, but From failed (quoted tag) */
+	load("OPTIONS sip:x@127.0.0.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-m4\r\n"
+	    "From: <sip:scanner@example.com>;tag=\"1\"\r\n"
+	    "To: <sip:x@127.0.0.1>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n"
+	    "\r\n");
+	ck_assert_int_eq(req.msg.err, SLS_E_BAD_FROM);
+	ck_assert(matches());
+	route.from_re = re("^sip:scanner@");
+	ck_assert(!matches());
+	route.from_re = NULL;
+	route.to_re = re("^sip:x@");	/* To comes after From */
+	ck_assert(!matches());
+	route.to_re = NULL;
+	route.ruri_re = re("^sip:x@");	/* the R-URI came before */
+	route.methods = m;
+	route.nmethods = 1;
+	ck_assert(matches());
+
+	/* a bad version: the R-URI was never checked */
+	load("OPTIONS sip:x@127.0.0.1 SIP/3.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-m5\r\n"
+	    "From: <sip:a@example.com>;tag=1\r\n"
+	    "To: <sip:x@127.0.0.1>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n"
+	    "\r\n");
+	ck_assert_int_eq(req.msg.err, SLS_E_BAD_VERSION);
+	ck_assert(!matches());
+	route.ruri_re = NULL;
+	ck_assert(matches());
+
+	/* a bad request line (no R-URI): not even the method holds */
+	load("OPTIONS  SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-m6\r\n"
+	    "From: <sip:a@example.com>;tag=1\r\n"
+	    "To: <sip:x@127.0.0.1>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n"
+	    "\r\n");
+	ck_assert_int_eq(req.msg.err, SLS_E_BAD_START_LINE);
+	ck_assert(!matches());
+	route.nmethods = 0;
+	ck_assert(matches());
+}
+END_TEST
+
 START_TEST(first_match_wins)
 {
 	sls_route_t rs[3];
@@ -241,6 +329,8 @@ main(void)
 	tcase_add_test(tc, source_cidrs);
 	tcase_add_test(tc, headers_all_must_hold);
 	tcase_add_test(tc, error_routes);
+	tcase_add_test(tc, drop_route_silences_failed);
+	tcase_add_test(tc, drop_route_failed_part);
 	tcase_add_test(tc, first_match_wins);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
