@@ -1,13 +1,14 @@
 /*
  * The shared segment: one anonymous shared mapping made before the first
  * fork, so every process inherits it at the same address and nothing is
- * left behind after a crash. Layout, each region 64-byte aligned:
+ * left behind after a crash. Layout:
  *
- *   header | stats slots [SLS_STATS_SLOTS] | worker status [SLS_STATS_SLOTS]
- *   | signature table (sls_sigtable_bytes(table_size))
+ *   header | region 0 | region 1 | ... (rounded up to whole pages)
  *
- * rounded up to whole pages. Every region is found through the offset
- * recorded in the header.
+ * The regions are the rows of the table below, in order, each at the
+ * next multiple of its alignment; sls_shm_layout computes the offsets in
+ * this one place, sls_shm_create records them in the header and
+ * sls_shm_check verifies them.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -35,27 +36,111 @@ _Static_assert(_Alignof(sls_worker_status_t) == CACHELINE,
     "worker status is cache-line aligned");
 _Static_assert(sizeof(sls_sig_entry_t) == 32 &&
     _Alignof(sls_sig_entry_t) == 32, "signature entry layout");
-_Static_assert(offsetof(sls_sigtable_t, slot) == 32, "sigtable header");
+_Static_assert(offsetof(sls_sigtable_t, slot) == 32 &&
+    _Alignof(sls_sigtable_t) <= CACHELINE, "sigtable header");
 _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, version) == 8 &&
     offsetof(sls_shm_header_t, max_workers) == 12 &&
     offsetof(sls_shm_header_t, size) == 16 &&
-    offsetof(sls_shm_header_t, stats_off) == 24 &&
-    offsetof(sls_shm_header_t, status_off) == 32 &&
-    offsetof(sls_shm_header_t, sigtable_off) == 40 &&
-    offsetof(sls_shm_header_t, table_size) == 48 &&
-    offsetof(sls_shm_header_t, created) == 56 &&
-    offsetof(sls_shm_header_t, generation) == 64 &&
-    sizeof(sls_shm_header_t) == 72, "header layout");
+    offsetof(sls_shm_header_t, table_size) == 24 &&
+    offsetof(sls_shm_header_t, nregions) == 28 &&
+    offsetof(sls_shm_header_t, created) == 32 &&
+    offsetof(sls_shm_header_t, generation) == 40 &&
+    offsetof(sls_shm_header_t, off) == 48 &&
+    offsetof(sls_shm_header_t, stats_off) ==
+    offsetof(sls_shm_header_t, off[SLS_SHM_STATS]) &&
+    offsetof(sls_shm_header_t, status_off) ==
+    offsetof(sls_shm_header_t, off[SLS_SHM_STATUS]) &&
+    offsetof(sls_shm_header_t, sigtable_off) ==
+    offsetof(sls_shm_header_t, off[SLS_SHM_SIGTABLE]) &&
+    sizeof(sls_shm_header_t) == 48 + 8 * SLS_SHM_NREGIONS,
+    "header layout");
 
-typedef struct layout {
-	size_t stats_off, status_off, sigtable_off, size;
-} layout_t;
+/* What the regions are sized by: the restart-only capacities. */
+typedef struct sizing {
+	uint32_t table_size;
+} sizing_t;
+
+/* Sizes are SIZE_MAX when they cannot be represented. */
+static size_t
+stats_size(const sizing_t *z)
+{
+	(void)z;
+	return SLS_STATS_SLOTS * sizeof(sls_stats_slot_t);
+}
+
+static void
+stats_init(void *p, const sizing_t *z)
+{
+	sls_stats_slot_t *s = p;
+	size_t i, j;
+
+	(void)z;
+	for (i = 0; i < SLS_STATS_SLOTS; i++)
+		for (j = 0; j < SLS_ST_COUNT; j++)
+			atomic_init(&s[i].v[j], 0);
+}
 
 static size_t
-round_up(size_t n, size_t a)
+status_size(const sizing_t *z)
 {
-	return (n + a - 1) / a * a;
+	(void)z;
+	return SLS_STATS_SLOTS * sizeof(sls_worker_status_t);
+}
+
+static void
+status_init(void *p, const sizing_t *z)
+{
+	sls_worker_status_t *st = p;
+	size_t i;
+
+	(void)z;
+	for (i = 0; i < SLS_STATS_SLOTS; i++) {
+		atomic_init(&st[i].pid, 0);
+		atomic_init(&st[i].state, SLS_WS_STARTING);
+		atomic_init(&st[i].generation, 0);
+	}
+}
+
+static size_t
+sigtable_size(const sizing_t *z)
+{
+	size_t n = z->table_size;
+
+	if (n > (SIZE_MAX - sizeof(sls_sigtable_t)) / sizeof(sls_sig_entry_t))
+		return SIZE_MAX;
+	return sls_sigtable_bytes(z->table_size);
+}
+
+static void
+sigtable_init(void *p, const sizing_t *z)
+{
+	sls_sigtable_init(p, z->table_size);
+}
+
+/* The regions, in address order; one row each (see segment.h). */
+static const struct region {
+	const char *name;
+	size_t (*size)(const sizing_t *);
+	size_t align;		/* a power of two, at least the type's */
+	void (*init)(void *, const sizing_t *);
+} regions[] = {
+	[SLS_SHM_STATS] = { "stats", stats_size, CACHELINE, stats_init },
+	[SLS_SHM_STATUS] = { "status", status_size, CACHELINE, status_init },
+	[SLS_SHM_SIGTABLE] = { "sigtable", sigtable_size, CACHELINE,
+	    sigtable_init },
+};
+_Static_assert(sizeof(regions) / sizeof(regions[0]) == SLS_SHM_NREGIONS,
+    "one row per region");
+
+/* n rounded up to a multiple of a; false when that overflows. */
+static bool
+round_up(size_t n, size_t a, size_t *out)
+{
+	if (n > SIZE_MAX - (a - 1))
+		return false;
+	*out = (n + a - 1) / a * a;
+	return true;
 }
 
 static bool
@@ -64,44 +149,62 @@ valid_table_size(uint32_t n)
 	return n >= SLS_SIG_MIN_SIZE && (n & (n - 1)) == 0;
 }
 
-/* Offsets and total size for a table of n slots; -1 if it cannot fit. */
-static int
-layout(uint32_t n, layout_t *l)
+static size_t
+page_size(void)
 {
-	size_t page = (size_t)sysconf(_SC_PAGESIZE), table;
+	long page = sysconf(_SC_PAGESIZE);
 
-	if (page == 0 || page == (size_t)-1)
-		page = 4096;
-	l->stats_off = round_up(sizeof(sls_shm_header_t), CACHELINE);
-	l->status_off = round_up(l->stats_off +
-	    SLS_STATS_SLOTS * sizeof(sls_stats_slot_t), CACHELINE);
-	l->sigtable_off = round_up(l->status_off +
-	    SLS_STATS_SLOTS * sizeof(sls_worker_status_t), CACHELINE);
-	if (n > (SIZE_MAX - l->sigtable_off - page -
-	    sizeof(sls_sigtable_t)) / sizeof(sls_sig_entry_t))
+	return page > 0 ? (size_t)page : 4096;
+}
+
+static int
+layout(const sizing_t *z, sls_shm_layout_t *l)
+{
+	size_t off = sizeof(sls_shm_header_t), size;
+	unsigned i;
+
+	for (i = 0; i < SLS_SHM_NREGIONS; i++) {
+		size = regions[i].size(z);
+		if (!round_up(off, regions[i].align, &off) ||
+		    size > SIZE_MAX - off)
+			return -1;
+		l->region[i].name = regions[i].name;
+		l->region[i].off = off;
+		l->region[i].size = size;
+		l->region[i].align = regions[i].align;
+		off += size;
+	}
+	return round_up(off, page_size(), &l->size) ? 0 : -1;
+}
+
+int
+sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
+{
+	sizing_t z = { table_size };
+
+	if (!valid_table_size(table_size)) {
+		errno = EINVAL;
 		return -1;
-	table = sls_sigtable_bytes(n);
-	l->size = round_up(l->sigtable_off + table, page);
+	}
+	if (layout(&z, l) < 0) {
+		errno = ENOMEM;
+		return -1;
+	}
 	return 0;
 }
 
 int
 sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 {
+	sizing_t z = { table_size };
 	sls_shm_header_t *h;
-	layout_t l;
+	sls_shm_layout_t l;
 	char *base;
-	size_t i;
+	unsigned i;
 
 	memset(shm, 0, sizeof(*shm));
-	if (!valid_table_size(table_size)) {
-		errno = EINVAL;
+	if (sls_shm_layout(table_size, &l) < 0)
 		return -1;
-	}
-	if (layout(table_size, &l) < 0) {
-		errno = ENOMEM;
-		return -1;
-	}
 	base = mmap(NULL, l.size, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (base == MAP_FAILED)
@@ -113,54 +216,55 @@ sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 	h->version = SLS_SHM_VERSION;
 	h->max_workers = SLS_MAX_WORKERS;
 	h->size = l.size;
-	h->stats_off = l.stats_off;
-	h->status_off = l.status_off;
-	h->sigtable_off = l.sigtable_off;
 	h->table_size = table_size;
-	h->pad = 0;
+	h->nregions = SLS_SHM_NREGIONS;
 	h->created = (int64_t)time(NULL);
 	atomic_init(&h->generation, 0);
+	h->pad = 0;
+	for (i = 0; i < SLS_SHM_NREGIONS; i++) {
+		h->off[i] = l.region[i].off;
+		regions[i].init(base + l.region[i].off, &z);
+	}
 
 	shm->hdr = h;
-	shm->stats = (sls_stats_slot_t *)(base + l.stats_off);
-	shm->status = (sls_worker_status_t *)(base + l.status_off);
-	shm->sigtable = (sls_sigtable_t *)(base + l.sigtable_off);
-	for (i = 0; i < SLS_STATS_SLOTS; i++) {
-		size_t j;
-
-		for (j = 0; j < SLS_ST_COUNT; j++)
-			atomic_init(&shm->stats[i].v[j], 0);
-		atomic_init(&shm->status[i].pid, 0);
-		atomic_init(&shm->status[i].state, SLS_WS_STARTING);
-		atomic_init(&shm->status[i].generation, 0);
-	}
-	sls_sigtable_init(shm->sigtable, table_size);
+	shm->stats = sls_shm_region(shm, SLS_SHM_STATS);
+	shm->status = sls_shm_region(shm, SLS_SHM_STATUS);
+	shm->sigtable = sls_shm_region(shm, SLS_SHM_SIGTABLE);
 	return 0;
+}
+
+void *
+sls_shm_region(const sls_shm_t *shm, enum sls_shm_region id)
+{
+	return (char *)shm->hdr + shm->hdr->off[id];
 }
 
 int
 sls_shm_check(const sls_shm_t *shm)
 {
 	const sls_shm_header_t *h = shm != NULL ? shm->hdr : NULL;
-	const char *base = (const char *)h;
-	layout_t l;
+	sls_shm_layout_t l;
+	unsigned i;
 
 	if (h == NULL || h->magic != SLS_SHM_MAGIC ||
 	    h->version != SLS_SHM_VERSION ||
 	    h->max_workers != SLS_MAX_WORKERS ||
-	    !valid_table_size(h->table_size) ||
-	    layout(h->table_size, &l) < 0 || h->size != l.size ||
-	    h->stats_off != l.stats_off || h->status_off != l.status_off ||
-	    h->sigtable_off != l.sigtable_off ||
-	    (const char *)shm->stats != base + h->stats_off ||
-	    (const char *)shm->status != base + h->status_off ||
-	    (const char *)shm->sigtable != base + h->sigtable_off ||
+	    h->nregions != SLS_SHM_NREGIONS ||
+	    sls_shm_layout(h->table_size, &l) < 0 || h->size != l.size)
+		goto bad;
+	for (i = 0; i < SLS_SHM_NREGIONS; i++)
+		if (h->off[i] != l.region[i].off)
+			goto bad;
+	if ((void *)shm->stats != sls_shm_region(shm, SLS_SHM_STATS) ||
+	    (void *)shm->status != sls_shm_region(shm, SLS_SHM_STATUS) ||
+	    (void *)shm->sigtable != sls_shm_region(shm, SLS_SHM_SIGTABLE) ||
 	    shm->sigtable->size != h->table_size ||
-	    shm->sigtable->mask != h->table_size - 1) {
-		errno = EINVAL;
-		return -1;
-	}
+	    shm->sigtable->mask != h->table_size - 1)
+		goto bad;
 	return 0;
+bad:
+	errno = EINVAL;
+	return -1;
 }
 
 void

@@ -1,7 +1,9 @@
 /*
- * The one shared-memory segment: header, per-process stats slots, worker
- * status words, signature table. Made by the supervisor before the first
- * fork and inherited; reached by offsets recorded in the header.
+ * The one shared-memory segment: a header, then the regions listed in
+ * SLS_SHM_REGIONS (per-process stats slots, worker status words,
+ * signature table). Made by the supervisor before the first fork and
+ * inherited; every region is reached by the offset recorded in the
+ * header, and the offsets come from one table in segment.c.
  */
 #ifndef SLS_SEGMENT_H
 #define SLS_SEGMENT_H
@@ -14,7 +16,12 @@
 #include "stats.h"
 
 #define SLS_SHM_MAGIC	0x534c5353484d0001ULL	/* "SLSSHM" */
-#define SLS_SHM_VERSION	2	/* 2: versioned 32-byte sigtable entries */
+/*
+ * Bumped by every change of a struct under shm/ or of the region table.
+ * 2: versioned 32-byte sigtable entries. 3: region table (offsets by
+ * region id at the end of the header).
+ */
+#define SLS_SHM_VERSION	3
 #define SLS_MAX_WORKERS	256
 
 /*
@@ -38,18 +45,44 @@ typedef struct sls_worker_status {
 	_Atomic uint32_t generation;
 } sls_worker_status_t;
 
+/*
+ * The regions after the header, in address order: X(id, name). Each has
+ * a row (name, size, alignment, initialiser) in segment.c's table and an
+ * offset in the header, hdr->off[id] or hdr->name_off. A new region (a
+ * transaction table, a source limiter) is one row here, one row there,
+ * and an SLS_SHM_VERSION bump.
+ */
+#define SLS_SHM_REGIONS(X) \
+	X(SLS_SHM_STATS, stats) \
+	X(SLS_SHM_STATUS, status) \
+	X(SLS_SHM_SIGTABLE, sigtable)
+
+enum sls_shm_region {
+#define SLS_SHM_REGION_ENUM(id, name) id,
+	SLS_SHM_REGIONS(SLS_SHM_REGION_ENUM)
+#undef SLS_SHM_REGION_ENUM
+	SLS_SHM_NREGIONS
+};
+
 typedef struct sls_shm_header {
 	uint64_t magic;
 	uint32_t version;
 	uint32_t max_workers;
-	uint64_t size;
-	uint64_t stats_off;
-	uint64_t status_off;
-	uint64_t sigtable_off;
-	uint32_t table_size;
-	uint32_t pad;
+	uint64_t size;		/* whole segment, whole pages */
+	uint32_t table_size;	/* signature table slots */
+	uint32_t nregions;	/* SLS_SHM_NREGIONS */
 	int64_t created;	/* Unix time */
 	_Atomic uint32_t generation;
+	uint32_t pad;
+	/* Region offsets from the header, by enum sls_shm_region. */
+	union {
+		uint64_t off[SLS_SHM_NREGIONS];
+		struct {
+#define SLS_SHM_REGION_OFF(id, name) uint64_t name##_off;
+			SLS_SHM_REGIONS(SLS_SHM_REGION_OFF)
+#undef SLS_SHM_REGION_OFF
+		};
+	};
 } sls_shm_header_t;
 
 typedef struct sls_shm {
@@ -58,6 +91,15 @@ typedef struct sls_shm {
 	sls_worker_status_t *status;	/* SLS_STATS_SLOTS, same index */
 	sls_sigtable_t *sigtable;
 } sls_shm_t;
+
+/* Where each region lies in a segment, as sls_shm_layout computes it. */
+typedef struct sls_shm_layout {
+	struct {
+		const char *name;
+		size_t off, size, align;
+	} region[SLS_SHM_NREGIONS];
+	size_t size;		/* header and regions, in whole pages */
+} sls_shm_layout_t;
 
 /*
  * Map and initialise a segment with a signature table of table_size slots
@@ -69,5 +111,12 @@ int sls_shm_create(sls_shm_t *shm, uint32_t table_size);
 int sls_shm_check(const sls_shm_t *shm);
 /* Unmap (in the calling process) and clear shm; NULL-safe. */
 void sls_shm_destroy(sls_shm_t *shm);
+/*
+ * The layout of a segment with a signature table of table_size slots;
+ * 0, or -1 with errno (EINVAL for a bad size, ENOMEM if it cannot fit).
+ */
+int sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l);
+/* Start of region id in a created segment. */
+void *sls_shm_region(const sls_shm_t *shm, enum sls_shm_region id);
 
 #endif

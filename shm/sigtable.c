@@ -1,7 +1,10 @@
 /*
  * Signature timer table: open addressing over a power-of-two array of
- * 32-byte entries, shared by every worker process, no locks held across
- * anything but three stores.
+ * 32-byte entries, shared by every worker process. A per-slot version
+ * word makes it a seqlock for readers and a try-lock for writers, held
+ * across three stores and waited for only a bounded number of retries:
+ * not strictly lock-free (a writer stopped inside its stores holds that
+ * one slot), but no process ever blocks on another.
  *
  * Protocol
  *

@@ -1,8 +1,14 @@
 /*
  * Signature timer table: remembers, for ack_timeout seconds, which to-tag
  * each final reply to an INVITE carried, so the ACK can be absorbed.
- * Lives in the shared segment; lock-free (C11 atomics only). The protocol
- * is described at the top of sigtable.c.
+ * Lives in the shared segment; C11 atomics only, no mutex. Each slot has
+ * a version word that works as a seqlock with a one-slot try-lock for
+ * writers: a writer owns the slot (odd word holding its pid) for three
+ * stores; readers and other writers retry a bounded number of times and
+ * then skip it, so nobody waits on it for long. Not lock-free in the
+ * strict sense: a writer stopped inside its stores keeps that one slot
+ * from others until it finishes or the supervisor releases it. The
+ * protocol is at the top of sigtable.c.
  */
 #ifndef SLS_SIGTABLE_H
 #define SLS_SIGTABLE_H

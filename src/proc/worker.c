@@ -15,7 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "core/handle.h"
+#include "core/pipeline.h"
 #include "lib/log.h"
 #include "worker.h"
 

@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "conf/conf.h"
-#include "core/handle.h"
+#include "core/pipeline.h"
 #include "shm/segment.h"
 #include "core/tag.h"
 #include "testaddr.h"
@@ -352,6 +352,53 @@ START_TEST(scanner_dropped)
 }
 END_TEST
 
+/* OPTIONS number n with the given CSeq method, extra lines and clen. */
+static const char *
+scan_request(int n, const char *cseq_method, const char *extra,
+    const char *clen)
+{
+	static char buf[1024];
+
+	snprintf(buf, sizeof(buf),
+	    "OPTIONS sip:100@127.0.0.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.7:5062;branch=z9hG4bKs%d\r\n"
+	    "From: <sip:100@127.0.0.1>;tag=s1\r\n"
+	    "To: <sip:100@127.0.0.1>\r\n"
+	    "Call-ID: scan-%d\r\n"
+	    "CSeq: 1 %s\r\n"
+	    "%s"
+	    "Content-Length: %s\r\n\r\n", n, n, cseq_method, extra, clen);
+	return buf;
+}
+
+/*
+ * A malformed request from a scanner meets the scanners route, whose
+ * final action is drop: no 400 leaks out. Without the User-Agent the same
+ * request gets its 400.
+ */
+START_TEST(scanner_malformed_dropped)
+{
+	const char *ua = "User-Agent: friendly-scanner\r\n";
+
+	/* the CSeq names another method */
+	ck_assert(!handle(scan_request(1, "REGISTER", ua, "0")));
+	/* a Content-Length that is not a number */
+	ck_assert(!handle(scan_request(2, "OPTIONS", ua, "1x")));
+	ck_assert_uint_eq(st(SLS_ST_ERR_REQUESTS), 2);
+	ck_assert_uint_eq(st(SLS_ST_DROP_REQUESTS), 2);
+	ck_assert_uint_eq(st(SLS_ST_SENT), 0);
+	ck_assert_uint_eq(st(SLS_ST_SENT_ERR), 0);
+
+	ck_assert(handle(scan_request(3, "OPTIONS", "", "1x")));
+	ck_assert_msg(strncmp(outbuf,
+	    "SIP/2.0 400 Bad Request (malformed Content-Length)\r\n",
+	    52) == 0, "%s", outbuf);
+	ck_assert_uint_eq(st(SLS_ST_ERR_REQUESTS), 3);
+	ck_assert_uint_eq(st(SLS_ST_DROP_REQUESTS), 2);
+	ck_assert_uint_eq(st(SLS_ST_SENT_ERR), 1);
+}
+END_TEST
+
 START_TEST(responses_dropped)
 {
 	ck_assert(!handle("SIP/2.0 200 OK\r\n"
@@ -465,6 +512,7 @@ main(void)
 	tcase_add_test(tc, error_route_sees_only_errors);
 	tcase_add_test(tc, sl_reply_error_without_error);
 	tcase_add_test(tc, scanner_dropped);
+	tcase_add_test(tc, scanner_malformed_dropped);
 	tcase_add_test(tc, responses_dropped);
 	tcase_add_test(tc, ack_of_486_absorbed);
 	tcase_add_test(tc, ack_of_200_new_branch);

@@ -1,11 +1,14 @@
 /*
- * What a worker does with one datagram, as a pure function of the bytes,
- * the addresses and the config: parse, check, filter ACKs, pick a route,
- * run its actions and build the reply. No I/O here, so it is tested
- * directly; worker.c only moves datagrams.
+ * What a worker does with one datagram: parse, check, filter ACKs, pick a
+ * route, run its actions and build the reply. It makes no socket call, so
+ * it is tested directly and worker.c only moves datagrams; but it is not
+ * pure: it counts into the caller's stats slot, reads and writes the
+ * signature table in shared memory (ACK filter), and logs xlog lines of
+ * routes and event routes. Its parts: ackfilter.c, route/match.c,
+ * route/action.c, local_reply.c, events.c.
  */
-#ifndef SLS_HANDLE_H
-#define SLS_HANDLE_H
+#ifndef SLS_PIPELINE_H
+#define SLS_PIPELINE_H
 
 #include <stdbool.h>
 #include <sys/socket.h>

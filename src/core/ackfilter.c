@@ -1,0 +1,49 @@
+/*
+ * The signature-table ACK filter. See ackfilter.h; the table itself is
+ * shm/sigtable.c.
+ */
+#include "config.h"
+
+#include "ackfilter.h"
+#include "events.h"
+#include "lib/clock.h"
+#include "tag.h"
+
+/* Remember the to-tag of a final reply to an INVITE for its ACK. */
+void
+sls_ack_remember(const sls_handler_t *h, sls_req_t *req, sls_str_t to_tag)
+{
+	const sls_msg_t *msg = &req->msg;
+	uint64_t key, now;
+
+	key = sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
+	    msg->cseq_num);
+	now = sls_now_ms();
+	if (sls_sigtable_insert(h->sigtable, key,
+	    sls_tag_hash(h->tablekey, to_tag), now,
+	    now + (uint64_t)h->conf->sl.ack_timeout * 1000))
+		sls_stat_inc(h->stats, SLS_ST_SIGTABLE_EVICTIONS);
+}
+
+/* The ACK filter; true when the ACK is ours and absorbed. */
+bool
+sls_ack_absorb(const sls_handler_t *h, sls_req_t *req)
+{
+	const sls_msg_t *msg = &req->msg;
+	enum sls_sig_result r = SLS_SIG_MISS;
+
+	if (msg->to.has_tag)
+		r = sls_sigtable_lookup(h->sigtable,
+		    sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
+		    msg->cseq_num), sls_tag_hash(h->tablekey, msg->to.tag),
+		    sls_now_ms());
+	if (r == SLS_SIG_MATCH) {
+		sls_stat_inc(h->stats, SLS_ST_RCV_ACKS);
+		sls_event_filtered_ack(h->conf, req);
+		return true;
+	}
+	if (r == SLS_SIG_EXPIRED)
+		sls_stat_inc(h->stats, SLS_ST_ACKS_LATE);
+	sls_stat_inc(h->stats, SLS_ST_ACKS_PASSED);
+	return false;
+}

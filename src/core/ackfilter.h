@@ -1,0 +1,24 @@
+/*
+ * The ACK filter: the to-tag of every final reply to an INVITE is kept in
+ * the signature table for ack_timeout seconds, so the ACK that answers it
+ * is absorbed instead of routed.
+ */
+#ifndef SLS_ACKFILTER_H
+#define SLS_ACKFILTER_H
+
+#include <stdbool.h>
+
+#include "lib/str.h"
+#include "pipeline.h"
+#include "sip/req.h"
+
+/* Remember the to-tag of a final reply to an INVITE for its ACK. */
+void sls_ack_remember(const sls_handler_t *h, sls_req_t *req,
+    sls_str_t to_tag);
+/*
+ * True when the ACK answers a reply of ours and is absorbed (counted, and
+ * event_route "sl:filtered-ack" run); else counted as passed.
+ */
+bool sls_ack_absorb(const sls_handler_t *h, sls_req_t *req);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * xlog lines of routes and event routes. See events.h.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "events.h"
+#include "lib/log.h"
+
+#define XLOG_LINE	1024
+
+void
+sls_xlog(const sls_conf_t *conf, const sls_tmpl_t *t, sls_req_t *req)
+{
+	char line[XLOG_LINE];
+	ssize_t n;
+
+	if (t == NULL || !sls_log_enabled(conf->xlog_level))
+		return;
+	n = sls_tmpl_expand(t, req, line, sizeof(line));
+	if (n < 0)
+		n = (ssize_t)strnlen(line, sizeof(line) - 1);
+	sls_log(conf->xlog_level, "%.*s", (int)n, line);
+}
+
+void
+sls_event_filtered_ack(const sls_conf_t *conf, sls_req_t *req)
+{
+	sls_xlog(conf, conf->ev_filtered_ack, req);
+}
+
+void
+sls_event_local_response(const sls_conf_t *conf, sls_req_t *req)
+{
+	sls_xlog(conf, conf->ev_local_response, req);
+}

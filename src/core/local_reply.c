@@ -1,0 +1,98 @@
+/*
+ * Stateless replies and their to-tags. See local_reply.h; the public
+ * sls_handle_sent (pipeline.h) is here because it counts the replies.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "ackfilter.h"
+#include "events.h"
+#include "local_reply.h"
+#include "sip/reply.h"
+#include "tag.h"
+
+static sls_str_t
+cstr(const char *s)
+{
+	return (sls_str_t){ s, strlen(s) };
+}
+
+/* Build the reply into out; false (and counted) when it cannot be. */
+bool
+sls_sl_reply(const sls_handler_t *h, sls_req_t *req, int code,
+    sls_str_t reason, bool is_err, sls_out_t *out)
+{
+	const sls_msg_t *msg = &req->msg;
+	char tagbuf[SLS_TAG_LEN];
+	sls_str_t tag = SLS_STR_NULL;
+	ssize_t n;
+
+	if (!msg->addressable) {
+		sls_stat_inc(h->stats, SLS_ST_DROP_REQUESTS);
+		return false;
+	}
+	if (msg->to.has_tag) {
+		tag = msg->to.tag;
+	} else if (code != 100) {
+		sls_tag_make(h->tagkey, msg, tagbuf);
+		tag = (sls_str_t){ tagbuf, SLS_TAG_LEN };
+	}
+	n = sls_reply_build(req, code, reason, tag, h->conf->server_header,
+	    out->buf, out->cap);
+	if (n < 0) {
+		/* Too large with the route's additions: say so, plainly. */
+		req->err = SLS_E_ACT_REPLY_TOO_LARGE;
+		req->nappends = 0;
+		req->nbranches = 0;
+		req->ruri_changed = false;
+		code = sls_err_code(req->err);
+		reason = cstr(sls_err_reason(req->err));
+		is_err = true;
+		n = sls_reply_build(req, code, reason, tag,
+		    h->conf->server_header, out->buf, out->cap);
+		if (n < 0) {
+			sls_stat_inc(h->stats, SLS_ST_FAILURES);
+			return false;
+		}
+	}
+	out->len = (size_t)n;
+	out->code = code;
+	out->is_err = is_err;
+	req->rs = code;
+	req->rr = reason;
+	sls_reply_dest(req, &out->dst, &out->dstlen);
+	if (msg->method_id == SLS_M_INVITE && code >= 200 && tag.len > 0)
+		sls_ack_remember(h, req, tag);
+	return true;
+}
+
+bool
+sls_sl_reply_error(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
+{
+	enum sls_err e = req->err;
+
+	return sls_sl_reply(h, req, sls_err_code(e), cstr(sls_err_reason(e)),
+	    true, out);
+}
+
+bool
+sls_sl_reply_default(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
+{
+	return sls_sl_reply(h, req, h->conf->sl.default_code,
+	    cstr(h->conf->sl.default_reason), false, out);
+}
+
+void
+sls_handle_sent(const sls_handler_t *h, sls_req_t *req, const sls_out_t *out,
+    bool ok)
+{
+	if (!ok) {
+		sls_stat_inc(h->stats, SLS_ST_FAILURES);
+		return;
+	}
+	sls_stats_count_reply(h->stats, out->code);
+	if (out->is_err)
+		sls_stat_inc(h->stats, SLS_ST_SENT_ERR);
+	sls_event_local_response(h->conf, req);
+}
