@@ -11,49 +11,53 @@
  * Request-URI syntax (no LWS, no <>, no ?headers), unquoted display names
  * must be tokens (baddn), Via params must be well formed (badinv01).
  */
+#include "config.h"
+
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
+#include "lib/chars.h"
+#include "lib/num.h"
 #include "sip.h"
 
-/* Character classes (RFC 3261 §25.1). */
-#define C_TOK	0x0001	/* token */
-#define C_WS	0x0002	/* SP HT CR LF: what folding leaves in a value */
-#define C_DIG	0x0004
-#define C_HEX	0x0008
-#define C_ALPHA	0x0010
-#define C_HOST	0x0020	/* hostname / IPv4address: alphanum - . _ */
-#define C_SCH	0x0040	/* scheme after its first letter */
-#define C_USER	0x0080	/* unreserved / user-unreserved */
-#define C_PASS	0x0100	/* unreserved / & = + $ , */
-#define C_PARAM	0x0200	/* paramchar without escapes */
-#define C_HNV	0x0400	/* hname / hvalue chars without escapes */
-#define C_VAL	0x0800	/* gen-value: token, host, IPv6 reference */
+/*
+ * SIP character classes (RFC 3261 §25.1) beyond lib/chars.h, which has
+ * token, digit and alpha.
+ */
+#define C_WS	0x0001	/* SP HT CR LF: what folding leaves in a value */
+#define C_HEX	0x0002
+#define C_HOST	0x0004	/* hostname / IPv4address: alphanum - . _ */
+#define C_SCH	0x0008	/* scheme after its first letter */
+#define C_USER	0x0010	/* unreserved / user-unreserved */
+#define C_PASS	0x0020	/* unreserved / & = + $ , */
+#define C_PARAM	0x0040	/* paramchar without escapes */
+#define C_HNV	0x0080	/* hname / hvalue chars without escapes */
+#define C_VAL	0x0100	/* gen-value: token, host, IPv6 reference */
 
 /* unreserved = alphanum / mark: in every URI component */
 #define C_UNR	(C_USER | C_PASS | C_PARAM | C_HNV)
-#define C_ALNUM	(C_TOK | C_HOST | C_SCH | C_UNR | C_VAL)
+#define C_ALNUM	(C_HOST | C_SCH | C_UNR | C_VAL)
 
 static const uint16_t cc[256] = {
 	[' '] = C_WS, ['\t'] = C_WS, ['\r'] = C_WS, ['\n'] = C_WS,
-	['0' ... '9'] = C_ALNUM | C_DIG | C_HEX,
-	['A' ... 'F'] = C_ALNUM | C_ALPHA | C_HEX,
-	['G' ... 'Z'] = C_ALNUM | C_ALPHA,
-	['a' ... 'f'] = C_ALNUM | C_ALPHA | C_HEX,
-	['g' ... 'z'] = C_ALNUM | C_ALPHA,
-	['-'] = C_TOK | C_HOST | C_SCH | C_UNR | C_VAL,
-	['.'] = C_TOK | C_HOST | C_SCH | C_UNR | C_VAL,
-	['_'] = C_TOK | C_HOST | C_UNR | C_VAL,
-	['!'] = C_TOK | C_UNR | C_VAL,
-	['~'] = C_TOK | C_UNR | C_VAL,
-	['*'] = C_TOK | C_UNR | C_VAL,
-	['\''] = C_TOK | C_UNR | C_VAL,
+	['0' ... '9'] = C_ALNUM | C_HEX,
+	['A' ... 'F'] = C_ALNUM | C_HEX,
+	['G' ... 'Z'] = C_ALNUM,
+	['a' ... 'f'] = C_ALNUM | C_HEX,
+	['g' ... 'z'] = C_ALNUM,
+	['-'] = C_HOST | C_SCH | C_UNR | C_VAL,
+	['.'] = C_HOST | C_SCH | C_UNR | C_VAL,
+	['_'] = C_HOST | C_UNR | C_VAL,
+	['!'] = C_UNR | C_VAL,
+	['~'] = C_UNR | C_VAL,
+	['*'] = C_UNR | C_VAL,
+	['\''] = C_UNR | C_VAL,
 	['('] = C_UNR,
 	[')'] = C_UNR,
-	['%'] = C_TOK | C_VAL,
-	['+'] = C_TOK | C_SCH | C_UNR | C_VAL,
-	['`'] = C_TOK | C_VAL,
+	['%'] = C_VAL,
+	['+'] = C_SCH | C_UNR | C_VAL,
+	['`'] = C_VAL,
 	['&'] = C_USER | C_PASS | C_PARAM,
 	['='] = C_USER | C_PASS,
 	['$'] = C_USER | C_PASS | C_PARAM | C_HNV,
@@ -80,6 +84,32 @@ static inline const char *
 skip_ws(const char *p, const char *end)
 {
 	return skip_cls(p, end, C_WS);
+}
+
+static inline const char *
+skip_token(const char *p, const char *end)
+{
+	while (p < end && sls_is_token_char((unsigned char)*p))
+		p++;
+	return p;
+}
+
+static inline const char *
+skip_digits(const char *p, const char *end)
+{
+	while (p < end && sls_is_digit((unsigned char)*p))
+		p++;
+	return p;
+}
+
+/* token / LWS run, as an unquoted display name may be */
+static inline const char *
+skip_token_ws(const char *p, const char *end)
+{
+	while (p < end && (sls_is_token_char((unsigned char)*p) ||
+	    IS(*p, C_WS)))
+		p++;
+	return p;
 }
 
 static inline const char *
@@ -167,45 +197,19 @@ skip_esc(const char *p, const char *end, uint16_t m)
 	return p;
 }
 
-/* Decimal digits [b, e) into *out; false when empty, non-digit or > max. */
-static bool
-parse_uint(const char *b, const char *e, unsigned long max,
-    unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (b == e)
-		return false;
-	for (; b < e; b++) {
-		if (!IS(*b, C_DIG))
-			return false;
-		v = v * 10 + (unsigned long)(*b - '0');
-		if (v > max)
-			return false;
-	}
-	*out = v;
-	return true;
-}
-
 /* Content-Length value: digits only; huge values saturate. */
 static bool
 parse_clen(sls_str_t v, long *out)
 {
-	long n = 0;
-	size_t i;
+	const char *e = v.s + v.len;
+	uint64_t n;
 
-	if (v.len == 0)
+	if (v.len == 0 || skip_digits(v.s, e) != e)
 		return false;
-	for (i = 0; i < v.len; i++) {
-		if (!IS(v.s[i], C_DIG))
-			return false;
-		/* anything this large exceeds every datagram anyway */
-		if (n < 0x7fffffffL / 10)
-			n = n * 10 + (v.s[i] - '0');
-		else
-			n = 0x7fffffffL;
-	}
-	*out = n;
+	/* anything this large exceeds every datagram anyway */
+	if (!sls_parse_uint(v.s, e, 0x7fffffff, &n))
+		n = 0x7fffffff;
+	*out = (long)n;
 	return true;
 }
 
@@ -460,7 +464,7 @@ param_next(const char **pp, const char *end, struct param *prm)
 	}
 	prm->start = p;
 	p = skip_ws(p + 1, end);
-	q = skip_cls(p, end, C_TOK);
+	q = skip_token(p, end);
 	if (q == p)
 		return -1;
 	prm->name = mkstr(p, q);
@@ -503,7 +507,7 @@ sls_sip_param(sls_str_t s, const char *name, sls_str_t *value)
 		if (p < end && *p == ';')
 			p = skip_ws(p + 1, end);
 		ns = p;
-		ne = skip_cls(p, end, C_TOK);
+		ne = skip_token(p, end);
 		match = (size_t)(ne - ns) == nlen && ceq(ns, name, nlen);
 		p = skip_ws(ne, end);
 		if (p == end || *p == ';' || *p == ',') {
@@ -578,11 +582,11 @@ parse_host(const char *p, const char *end)
 static bool
 parse_port(const char *b, const char *e, unsigned *out)
 {
-	unsigned long v;
+	unsigned v;
 
-	if (!parse_uint(b, e, 65535, &v) || v == 0)
+	if (!sls_parse_port(b, e, &v) || v == 0)
 		return false;
-	*out = (unsigned)v;
+	*out = v;
 	return true;
 }
 
@@ -611,7 +615,7 @@ parse_sip_uri(const char *p, const char *end, sls_uri_t *uri)
 	uri->host = mkstr(p, q);
 	p = q;
 	if (p < end && *p == ':') {
-		q = skip_cls(p + 1, end, C_DIG);
+		q = skip_digits(p + 1, end);
 		if (!parse_port(p + 1, q, &uri->port_num))
 			return -1;
 		uri->port = mkstr(p + 1, q);
@@ -684,7 +688,7 @@ sls_uri_parse(sls_str_t s, sls_uri_t *uri)
 
 	memset(uri, 0, sizeof(*uri));
 	uri->whole = s;
-	if (p == NULL || s.len == 0 || !IS(*p, C_ALPHA))
+	if (p == NULL || s.len == 0 || !sls_is_alpha((unsigned char)*p))
 		return -1;
 	end = p + s.len;
 	q = skip_cls(p + 1, end, C_SCH);
@@ -712,7 +716,7 @@ uri_sane(sls_str_t u)
 {
 	const char *p = u.s, *end = u.s + u.len, *q;
 
-	if (u.len == 0 || !IS(*p, C_ALPHA))
+	if (u.len == 0 || !sls_is_alpha((unsigned char)*p))
 		return false;
 	q = skip_cls(p + 1, end, C_SCH);
 	if (q == end || *q != ':' || q + 1 == end)
@@ -779,8 +783,8 @@ parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 		p = w;
 		while (p < e && is_sp(*p))
 			p++;
-		if (p == w || e - p < 3 || !IS(p[0], C_DIG) ||
-		    !IS(p[1], C_DIG) || !IS(p[2], C_DIG) ||
+		if (p == w || e - p < 3 || !sls_is_digit((unsigned char)p[0]) ||
+		    !sls_is_digit((unsigned char)p[1]) || !sls_is_digit((unsigned char)p[2]) ||
 		    (e - p > 3 && !is_sp(p[3])))
 			return -1;
 		msg->status = (unsigned)((p[0] - '0') * 100 +
@@ -809,7 +813,7 @@ parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 		v--;
 	msg->ruri = mkstr(w, v);
 	if (msg->method.len == 0 || msg->ruri.len == 0 ||
-	    skip_cls(b, msg->method.s + msg->method.len, C_TOK) !=
+	    skip_token(b, msg->method.s + msg->method.len) !=
 	    msg->method.s + msg->method.len)
 		set_err(msg, SLS_E_BAD_START_LINE);
 	return 0;
@@ -829,7 +833,7 @@ add_header(sls_msg_t *msg, const char *s, const char *e)
 		return;
 	}
 	ne = rtrim(s, colon);
-	if (ne == s || skip_cls(s, ne, C_TOK) != ne) {
+	if (ne == s || skip_token(s, ne) != ne) {
 		set_err(msg, SLS_E_BAD_HEADER);
 		return;
 	}
@@ -931,25 +935,25 @@ parse_via(sls_msg_t *msg, unsigned idx)
 	enum sls_err err = SLS_E_NONE;
 	sls_str_t proto, ver;
 	struct param prm;
-	unsigned long n;
+	unsigned n;
 	int r;
 
 	v->hdr = idx;
 	/* sent-protocol = name SLASH version SLASH transport */
 	start = p;
-	q = skip_cls(p, end, C_TOK);
+	q = skip_token(p, end);
 	proto = mkstr(p, q);
 	p = skip_ws(q, end);
 	if (proto.len == 0 || p == end || *p != '/')
 		return SLS_E_BAD_VIA;
 	p = skip_ws(p + 1, end);
-	q = skip_cls(p, end, C_TOK);
+	q = skip_token(p, end);
 	ver = mkstr(p, q);
 	p = skip_ws(q, end);
 	if (ver.len == 0 || p == end || *p != '/')
 		return SLS_E_BAD_VIA;
 	p = skip_ws(p + 1, end);
-	q = skip_cls(p, end, C_TOK);
+	q = skip_token(p, end);
 	if (q == p)
 		return SLS_E_BAD_VIA;
 	v->transport = mkstr(p, q);
@@ -968,7 +972,7 @@ parse_via(sls_msg_t *msg, unsigned idx)
 	p = skip_ws(q, end);
 	if (p < end && *p == ':') {
 		p = skip_ws(p + 1, end);
-		q = skip_cls(p, end, C_DIG);
+		q = skip_digits(p, end);
 		if (!parse_port(p, q, &v->port_num)) {
 			v->port_num = 0;
 			return SLS_E_BAD_VIA;
@@ -986,8 +990,8 @@ parse_via(sls_msg_t *msg, unsigned idx)
 				v->branch = prm.value;
 		} else if (STR_CASEIS(prm.name, "rport")) {
 			if (prm.has_value &&
-			    !parse_uint(prm.value.s, prm.value.s +
-			    prm.value.len, 65535, &n))
+			    !sls_parse_port(prm.value.s, prm.value.s +
+			    prm.value.len, &n))
 				err = SLS_E_BAD_VIA;
 			if (!v->rport) {
 				v->rport = true;
@@ -1031,7 +1035,7 @@ parse_nameaddr(const sls_hdr_t *h, sls_nameaddr_t *na)
 		if (p == end || *p != '<')
 			return false;
 	} else if (*p != '<') {
-		q = skip_cls(p, end, C_TOK | C_WS);
+		q = skip_token_ws(p, end);
 		if (q < end && *q == '<')
 			p = q;
 	}
@@ -1076,7 +1080,7 @@ parse_cseq(sls_msg_t *msg, const sls_hdr_t *h)
 	bool big = false;
 
 	/* RFC 3261 §8.1.1.5: less than 2**31 */
-	for (q = p; q < end && IS(*q, C_DIG); q++) {
+	for (q = p; q < end && sls_is_digit((unsigned char)*q); q++) {
 		if (big)
 			continue;
 		n = n * 10 + (unsigned long)(*q - '0');
@@ -1088,7 +1092,7 @@ parse_cseq(sls_msg_t *msg, const sls_hdr_t *h)
 	p = skip_ws(q, end);
 	if (p == q)
 		return -1;
-	q = skip_cls(p, end, C_TOK);
+	q = skip_token(p, end);
 	if (q == p || q != end)
 		return -1;
 	msg->cseq_num = big ? 0 : (uint32_t)n;
@@ -1140,7 +1144,7 @@ sls_sip_check(sls_msg_t *msg)
 {
 	const sls_hdr_t *h;
 	unsigned i, nfrom = 0, nto = 0, ncid = 0, ncseq = 0;
-	unsigned long mf;
+	uint64_t mf;
 	sls_uri_t u;
 	bool via_ok = false, cseq_ok = false;
 	int r;
@@ -1240,8 +1244,8 @@ sls_sip_check(sls_msg_t *msg)
 		return -1;
 	set_err(msg, check_clen(msg));
 	h = sls_sip_hdr(msg, SLS_HDR_MAX_FORWARDS);
-	if (h != NULL && !parse_uint(h->value.s, h->value.s + h->value.len,
-	    255, &mf))
+	if (h != NULL && !sls_parse_uint(h->value.s, h->value.s +
+	    h->value.len, 255, &mf))
 		set_err(msg, SLS_E_BAD_MAX_FORWARDS);
 	return msg->err == SLS_E_NONE ? 0 : -1;
 }
