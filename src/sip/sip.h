@@ -4,6 +4,12 @@
  * header lines and classifies header names; the few fields every request
  * needs (top Via, From/To tags, Call-ID, CSeq, Content-Length) are parsed
  * during the basic checks; everything else on demand.
+ *
+ * The codec's files: parse.c (framing), check.c (the basic checks),
+ * hdrname.c (header names, methods, header lookup), params.c, uri.c,
+ * via.c/via.h (Via), lex.c/lex.h (character classes and scanners),
+ * error.c/error.h (internal errors), req.c/req.h (the request context),
+ * reply.c/reply.h (stateless replies); internal.h is what they share.
  */
 #ifndef SLS_SIP_H
 #define SLS_SIP_H

@@ -1,5 +1,6 @@
 /*
- * Unit tests for src/sip/sip.c and src/sip/error.c: framing, header names,
+ * Unit tests for the SIP codec (src/sip: parse.c, check.c, hdrname.c,
+ * params.c, uri.c, via.c, error.c): framing, header names,
  * folding, Via/From/To/CSeq/Content-Length, every basic check, URIs,
  * params, the RFC 4475 torture messages and a robustness run.
  *
