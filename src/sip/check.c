@@ -129,6 +129,118 @@ check_clen(const sls_msg_t *msg)
 	return SLS_E_NONE;
 }
 
+/* How many of each header the checks count duplicates of. */
+struct counts {
+	unsigned from, to, callid, cseq;
+};
+
+static void
+count_headers(const sls_msg_t *msg, struct counts *n)
+{
+	unsigned i;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < msg->nhdrs; i++) {
+		switch (msg->hdrs[i].type) {
+		case SLS_HDR_FROM:
+			n->from++;
+			break;
+		case SLS_HDR_TO:
+			n->to++;
+			break;
+		case SLS_HDR_CALLID:
+			n->callid++;
+			break;
+		case SLS_HDR_CSEQ:
+			n->cseq++;
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* SIP version, then for a request the Request-URI. */
+static void
+check_start_line(sls_msg_t *msg)
+{
+	sls_uri_t u;
+
+	/* RFC 3261 §7.1: the version string is case-insensitive */
+	if (!STR_CASEIS(msg->version, "SIP/2.0"))
+		set_err(msg, SLS_E_BAD_VERSION);
+	if (!msg->is_request || msg->err != SLS_E_NONE)
+		return;
+	/* RFC 3261 §19.1.1: no headers in a Request-URI */
+	if (sls_uri_parse(msg->ruri, &u) < 0 || u.headers.s != NULL)
+		set_err(msg, SLS_E_BAD_RURI);
+	else if (!STR_CASEIS(u.scheme, "sip") &&
+	    !STR_CASEIS(u.scheme, "sips") && !STR_CASEIS(u.scheme, "tel"))
+		set_err(msg, SLS_E_RURI_SCHEME);
+}
+
+/* The top Via; true when it has a sent-by host to answer. */
+static bool
+check_via(sls_msg_t *msg)
+{
+	if (msg->first[SLS_HDR_VIA] < 0) {
+		set_err(msg, SLS_E_NO_VIA);
+		return false;
+	}
+	msg->via.hdr = (unsigned)msg->first[SLS_HDR_VIA];
+	set_err(msg, sls_via_parse(msg->hdrs[msg->via.hdr].value,
+	    &msg->via));
+	return msg->via.host.len > 0;
+}
+
+/* From or To: present, once, well formed (the first one is parsed). */
+static void
+check_nameaddr(sls_msg_t *msg, enum sls_hdr_type type, unsigned n,
+    sls_nameaddr_t *na)
+{
+	bool from = type == SLS_HDR_FROM;
+
+	if (n == 0)
+		set_err(msg, from ? SLS_E_NO_FROM : SLS_E_NO_TO);
+	else if (n > 1)
+		set_err(msg, from ? SLS_E_MULTI_FROM : SLS_E_MULTI_TO);
+	if (n > 0 && !parse_nameaddr(sls_sip_hdr(msg, type), na))
+		set_err(msg, from ? SLS_E_BAD_FROM : SLS_E_BAD_TO);
+}
+
+static void
+check_callid(sls_msg_t *msg, unsigned n)
+{
+	if (n > 0)
+		msg->callid = sls_sip_hdr(msg, SLS_HDR_CALLID)->value;
+	if (msg->callid.len == 0)
+		set_err(msg, SLS_E_NO_CALLID);
+	else if (n > 1)
+		set_err(msg, SLS_E_MULTI_CALLID);
+}
+
+/* CSeq; true when it can be copied into a reply. */
+static bool
+check_cseq(sls_msg_t *msg, unsigned n)
+{
+	int r;
+
+	if (n == 0) {
+		set_err(msg, SLS_E_NO_CSEQ);
+		return false;
+	}
+	if (n > 1)
+		set_err(msg, SLS_E_MULTI_CSEQ);
+	r = parse_cseq(msg, sls_sip_hdr(msg, SLS_HDR_CSEQ));
+	if (r != 0)
+		set_err(msg, SLS_E_BAD_CSEQ);
+	else if (msg->is_request &&
+	    (msg->cseq_method.len != msg->method.len ||
+	    memcmp(msg->cseq_method.s, msg->method.s, msg->method.len) != 0))
+		set_err(msg, SLS_E_CSEQ_METHOD);
+	return r >= 0;
+}
+
 /*
  * SPEC 2.4 in this order: SIP version, Request-URI, Via, From, To,
  * Call-ID, CSeq, Content-Length, Max-Forwards. A defect found by
@@ -150,11 +262,9 @@ int
 sls_sip_check(sls_msg_t *msg)
 {
 	const sls_hdr_t *h;
-	unsigned i, nfrom = 0, nto = 0, ncid = 0, ncseq = 0;
+	struct counts n;
 	uint64_t mf;
-	sls_uri_t u;
-	bool via_ok = false, cseq_ok = false;
-	int r;
+	bool via_ok, cseq_ok;
 
 	/* a second call gives the same result */
 	memset(&msg->via, 0, sizeof(msg->via));
@@ -164,88 +274,17 @@ sls_sip_check(sls_msg_t *msg)
 	msg->cseq_num = 0;
 	msg->cseq_method = SLS_STR_NULL;
 
-	for (i = 0; i < msg->nhdrs; i++) {
-		switch (msg->hdrs[i].type) {
-		case SLS_HDR_FROM:
-			nfrom++;
-			break;
-		case SLS_HDR_TO:
-			nto++;
-			break;
-		case SLS_HDR_CALLID:
-			ncid++;
-			break;
-		case SLS_HDR_CSEQ:
-			ncseq++;
-			break;
-		default:
-			break;
-		}
-	}
-
-	/* RFC 3261 §7.1: the version string is case-insensitive */
-	if (!STR_CASEIS(msg->version, "SIP/2.0"))
-		set_err(msg, SLS_E_BAD_VERSION);
-	if (msg->is_request && msg->err == SLS_E_NONE) {
-		/* RFC 3261 §19.1.1: no headers in a Request-URI */
-		if (sls_uri_parse(msg->ruri, &u) < 0 || u.headers.s != NULL)
-			set_err(msg, SLS_E_BAD_RURI);
-		else if (!STR_CASEIS(u.scheme, "sip") &&
-		    !STR_CASEIS(u.scheme, "sips") &&
-		    !STR_CASEIS(u.scheme, "tel"))
-			set_err(msg, SLS_E_RURI_SCHEME);
-	}
-
-	if (msg->first[SLS_HDR_VIA] < 0) {
-		set_err(msg, SLS_E_NO_VIA);
-	} else {
-		msg->via.hdr = (unsigned)msg->first[SLS_HDR_VIA];
-		set_err(msg, sls_via_parse(msg->hdrs[msg->via.hdr].value,
-		    &msg->via));
-		via_ok = msg->via.host.len > 0;
-	}
-
-	if (nfrom == 0)
-		set_err(msg, SLS_E_NO_FROM);
-	else if (nfrom > 1)
-		set_err(msg, SLS_E_MULTI_FROM);
-	if (nfrom > 0 && !parse_nameaddr(sls_sip_hdr(msg, SLS_HDR_FROM),
-	    &msg->from))
-		set_err(msg, SLS_E_BAD_FROM);
-
-	if (nto == 0)
-		set_err(msg, SLS_E_NO_TO);
-	else if (nto > 1)
-		set_err(msg, SLS_E_MULTI_TO);
-	if (nto > 0 && !parse_nameaddr(sls_sip_hdr(msg, SLS_HDR_TO), &msg->to))
-		set_err(msg, SLS_E_BAD_TO);
-
-	if (ncid > 0)
-		msg->callid = sls_sip_hdr(msg, SLS_HDR_CALLID)->value;
-	if (msg->callid.len == 0)
-		set_err(msg, SLS_E_NO_CALLID);
-	else if (ncid > 1)
-		set_err(msg, SLS_E_MULTI_CALLID);
-
-	if (ncseq == 0) {
-		set_err(msg, SLS_E_NO_CSEQ);
-	} else {
-		if (ncseq > 1)
-			set_err(msg, SLS_E_MULTI_CSEQ);
-		r = parse_cseq(msg, sls_sip_hdr(msg, SLS_HDR_CSEQ));
-		cseq_ok = r >= 0;
-		if (r != 0)
-			set_err(msg, SLS_E_BAD_CSEQ);
-		else if (msg->is_request &&
-		    (msg->cseq_method.len != msg->method.len ||
-		    memcmp(msg->cseq_method.s, msg->method.s,
-		    msg->method.len) != 0))
-			set_err(msg, SLS_E_CSEQ_METHOD);
-	}
+	count_headers(msg, &n);
+	check_start_line(msg);
+	via_ok = check_via(msg);
+	check_nameaddr(msg, SLS_HDR_FROM, n.from, &msg->from);
+	check_nameaddr(msg, SLS_HDR_TO, n.to, &msg->to);
+	check_callid(msg, n.callid);
+	cseq_ok = check_cseq(msg, n.cseq);
 
 	/* nothing is ever sent in answer to a response */
-	msg->addressable = msg->is_request && via_ok && nfrom > 0 && nto > 0 &&
-	    sls_sip_hdr(msg, SLS_HDR_FROM)->value.len > 0 &&
+	msg->addressable = msg->is_request && via_ok && n.from > 0 &&
+	    n.to > 0 && sls_sip_hdr(msg, SLS_HDR_FROM)->value.len > 0 &&
 	    sls_sip_hdr(msg, SLS_HDR_TO)->value.len > 0 &&
 	    msg->callid.len > 0 && cseq_ok;
 
