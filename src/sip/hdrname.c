@@ -6,35 +6,51 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "lex.h"
 #include "sip.h"
 
+/* Compact forms (RFC 3261 §7.3.3 and the IANA registry), by letter. */
+static const uint8_t compact[26] = {
+	['a' - 'a'] = SLS_HDR_ACCEPT_CONTACT,
+	['b' - 'a'] = SLS_HDR_REFERRED_BY,
+	['c' - 'a'] = SLS_HDR_CTYPE,
+	['d' - 'a'] = SLS_HDR_REQUEST_DISPOSITION,
+	['e' - 'a'] = SLS_HDR_CENCODING,
+	['f' - 'a'] = SLS_HDR_FROM,
+	['i' - 'a'] = SLS_HDR_CALLID,
+	['j' - 'a'] = SLS_HDR_REJECT_CONTACT,
+	['k' - 'a'] = SLS_HDR_SUPPORTED,
+	['l' - 'a'] = SLS_HDR_CLEN,
+	['m' - 'a'] = SLS_HDR_CONTACT,
+	['o' - 'a'] = SLS_HDR_EVENT,
+	['r' - 'a'] = SLS_HDR_REFER_TO,
+	['s' - 'a'] = SLS_HDR_SUBJECT,
+	['t' - 'a'] = SLS_HDR_TO,
+	['u' - 'a'] = SLS_HDR_ALLOW_EVENTS,
+	['v' - 'a'] = SLS_HDR_VIA,
+	['x' - 'a'] = SLS_HDR_SESSION_EXPIRES,
+	['y' - 'a'] = SLS_HDR_IDENTITY,
+};
+
 #define NAME_IS(lit) \
 	(n == sizeof(lit) - 1 && ceq(s, (lit), sizeof(lit) - 1))
 
-enum sls_hdr_type
-sls_sip_hdr_type(sls_str_t name)
+/* A long name (n > 1), by its first letter and then its length. */
+static enum sls_hdr_type
+long_name_type(const char *s, size_t n)
 {
-	const char *s = name.s;
-	size_t n = name.len;
-
-	if (s == NULL || n == 0)
-		return SLS_HDR_OTHER;
 	switch (lc((unsigned char)s[0])) {
 	case 'a':
-		if (n == 1 || NAME_IS("accept-contact"))
+		if (NAME_IS("accept-contact"))
 			return SLS_HDR_ACCEPT_CONTACT;
 		if (NAME_IS("allow-events"))
 			return SLS_HDR_ALLOW_EVENTS;
 		break;
-	case 'b':
-		if (n == 1)
-			return SLS_HDR_REFERRED_BY;
-		break;
 	case 'c':
-		if (n == 1 || NAME_IS("content-type"))
+		if (NAME_IS("content-type"))
 			return SLS_HDR_CTYPE;
 		if (NAME_IS("cseq"))
 			return SLS_HDR_CSEQ;
@@ -47,50 +63,17 @@ sls_sip_hdr_type(sls_str_t name)
 		if (NAME_IS("content-encoding"))
 			return SLS_HDR_CENCODING;
 		break;
-	case 'd':
-		if (n == 1)
-			return SLS_HDR_REQUEST_DISPOSITION;
-		break;
 	case 'e':
-		if (n == 1)
-			return SLS_HDR_CENCODING;
-		if (NAME_IS("event"))
-			return SLS_HDR_EVENT;
-		break;
+		return NAME_IS("event") ? SLS_HDR_EVENT : SLS_HDR_OTHER;
 	case 'f':
-		if (n == 1 || NAME_IS("from"))
-			return SLS_HDR_FROM;
-		break;
+		return NAME_IS("from") ? SLS_HDR_FROM : SLS_HDR_OTHER;
 	case 'i':
-		if (n == 1)
-			return SLS_HDR_CALLID;
-		if (NAME_IS("identity"))
-			return SLS_HDR_IDENTITY;
-		break;
-	case 'j':
-		if (n == 1)
-			return SLS_HDR_REJECT_CONTACT;
-		break;
-	case 'k':
-		if (n == 1)
-			return SLS_HDR_SUPPORTED;
-		break;
-	case 'l':
-		if (n == 1)
-			return SLS_HDR_CLEN;
-		break;
+		return NAME_IS("identity") ? SLS_HDR_IDENTITY : SLS_HDR_OTHER;
 	case 'm':
-		if (n == 1)
-			return SLS_HDR_CONTACT;
-		if (NAME_IS("max-forwards"))
-			return SLS_HDR_MAX_FORWARDS;
-		break;
-	case 'o':
-		if (n == 1)
-			return SLS_HDR_EVENT;
-		break;
+		return NAME_IS("max-forwards") ? SLS_HDR_MAX_FORWARDS :
+		    SLS_HDR_OTHER;
 	case 'r':
-		if (n == 1 || NAME_IS("refer-to"))
+		if (NAME_IS("refer-to"))
 			return SLS_HDR_REFER_TO;
 		if (NAME_IS("route"))
 			return SLS_HDR_ROUTE;
@@ -104,7 +87,7 @@ sls_sip_hdr_type(sls_str_t name)
 			return SLS_HDR_REQUEST_DISPOSITION;
 		break;
 	case 's':
-		if (n == 1 || NAME_IS("subject"))
+		if (NAME_IS("subject"))
 			return SLS_HDR_SUBJECT;
 		if (NAME_IS("supported"))
 			return SLS_HDR_SUPPORTED;
@@ -112,31 +95,31 @@ sls_sip_hdr_type(sls_str_t name)
 			return SLS_HDR_SESSION_EXPIRES;
 		break;
 	case 't':
-		if (n == 1 || NAME_IS("to"))
-			return SLS_HDR_TO;
-		break;
+		return NAME_IS("to") ? SLS_HDR_TO : SLS_HDR_OTHER;
 	case 'u':
-		if (n == 1)
-			return SLS_HDR_ALLOW_EVENTS;
-		if (NAME_IS("user-agent"))
-			return SLS_HDR_USER_AGENT;
-		break;
+		return NAME_IS("user-agent") ? SLS_HDR_USER_AGENT :
+		    SLS_HDR_OTHER;
 	case 'v':
-		if (n == 1 || NAME_IS("via"))
-			return SLS_HDR_VIA;
-		break;
-	case 'x':
-		if (n == 1)
-			return SLS_HDR_SESSION_EXPIRES;
-		break;
-	case 'y':
-		if (n == 1)
-			return SLS_HDR_IDENTITY;
-		break;
+		return NAME_IS("via") ? SLS_HDR_VIA : SLS_HDR_OTHER;
 	default:
 		break;
 	}
 	return SLS_HDR_OTHER;
+}
+
+enum sls_hdr_type
+sls_sip_hdr_type(sls_str_t name)
+{
+	unsigned char c;
+
+	if (name.s == NULL || name.len == 0)
+		return SLS_HDR_OTHER;
+	if (name.len > 1)
+		return long_name_type(name.s, name.len);
+	c = lc((unsigned char)name.s[0]);
+	if (c < 'a' || c > 'z')
+		return SLS_HDR_OTHER;
+	return (enum sls_hdr_type)compact[c - 'a'];
 }
 
 #undef NAME_IS
