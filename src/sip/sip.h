@@ -7,7 +7,9 @@
  *
  * The codec's files: parse.c (framing), check.c (the basic checks),
  * hdrname.c (header names, methods, header lookup), params.c, uri.c,
- * via.c/via.h (Via), lex.c/lex.h (character classes and scanners),
+ * via.c/via.h (Via parsing and the received/rport edit),
+ * writer.c/writer.h (the bounded writer replies are written with),
+ * lex.c/lex.h (character classes and scanners),
  * error.c/error.h (internal errors), req.c/req.h (the request context),
  * reply.c/reply.h (stateless replies); internal.h is what they share.
  */

@@ -1,10 +1,14 @@
 /*
- * Via (RFC 3261 §20.42, §18.2.1; RFC 3581): parsing the top via-parm.
+ * Via (RFC 3261 §20.42, §18.2.1; RFC 3581): parsing the top via-parm,
+ * and writing it back with received and rport filled in.
  */
 #include "config.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 #include "lex.h"
@@ -92,4 +96,124 @@ sls_via_parse(sls_str_t value, sls_via_t *v)
 		err = SLS_E_BAD_VIA;
 	v->whole = mkstr(start, v->params_end);
 	return err;
+}
+
+static bool
+span_in(sls_str_t line, const char *from, const char *to)
+{
+	return from != NULL && from >= line.s && from <= to &&
+	    to <= line.s + line.len;
+}
+
+/*
+ * Whether the sent-by host is the source address: textually (brackets
+ * off, case-insensitive), else as binary addresses so that other spellings
+ * of the same IPv6 address, or IPv4 against an IPv4-mapped source, match.
+ */
+static bool
+sent_by_is_source(const struct sockaddr *src, sls_str_t host, sls_str_t ip)
+{
+	char buf[INET6_ADDRSTRLEN + 1];
+	unsigned char a[16];
+	const struct sockaddr_in6 *s6;
+	const struct sockaddr_in *s4;
+
+	if (host.len >= 2 && host.s[0] == '[' && host.s[host.len - 1] == ']') {
+		host.s++;
+		host.len -= 2;
+	}
+	if (host.len == ip.len && strncasecmp(host.s, ip.s, ip.len) == 0)
+		return true;
+	if (host.len == 0 || host.len >= sizeof(buf))
+		return false;
+	memcpy(buf, host.s, host.len);
+	buf[host.len] = '\0';
+	if (src->sa_family == AF_INET6) {
+		s6 = (const struct sockaddr_in6 *)src;
+		if (inet_pton(AF_INET6, buf, a) == 1)
+			return memcmp(a, &s6->sin6_addr, 16) == 0;
+		return inet_pton(AF_INET, buf, a) == 1 &&
+		    IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr) &&
+		    memcmp(a, s6->sin6_addr.s6_addr + 12, 4) == 0;
+	}
+	if (src->sa_family == AF_INET) {
+		s4 = (const struct sockaddr_in *)src;
+		return inet_pton(AF_INET, buf, a) == 1 &&
+		    memcmp(a, &s4->sin_addr, 4) == 0;
+	}
+	return false;
+}
+
+enum edit_kind { ED_RPORT, ED_RECEIVED };
+
+typedef struct edit {
+	const char *from, *to;	/* span replaced, may be empty */
+	enum edit_kind kind;
+} edit_t;
+
+/*
+ * The top Via line with rport filled and received set. An existing
+ * received is replaced in place; a new one goes at the end of the
+ * via-parm's params (before any ", next-via" of the same header).
+ */
+void
+sls_via_put_top(sls_writer_t *w, const sls_via_t *via, sls_str_t line,
+    const struct sockaddr *src, sls_str_t ip, unsigned port)
+{
+	const char *lend = line.s + line.len, *cur, *pend;
+	edit_t e[2], tmp;
+	size_t n = 0, i;
+	bool rcv;
+
+	pend = via->params_end;
+	if (pend == NULL && via->whole.s != NULL)
+		pend = via->whole.s + via->whole.len;
+	if (ip.len == 0 || !span_in(line, pend, pend)) {
+		/* unknown source or no usable spans: leave it as it was */
+		sls_put_str(w, line);
+		return;
+	}
+	if (via->rport) {
+		if (via->rport_param.len > 0 && span_in(line,
+		    via->rport_param.s, via->rport_param.s +
+		    via->rport_param.len))
+			e[n++] = (edit_t){ via->rport_param.s,
+			    via->rport_param.s + via->rport_param.len,
+			    ED_RPORT };
+		else
+			e[n++] = (edit_t){ pend, pend, ED_RPORT };
+	}
+	rcv = via->rport || via->received_param.len > 0 ||
+	    !sent_by_is_source(src, via->host, ip);
+	if (rcv) {
+		if (via->received_param.len > 0 && span_in(line,
+		    via->received_param.s, via->received_param.s +
+		    via->received_param.len))
+			e[n++] = (edit_t){ via->received_param.s,
+			    via->received_param.s + via->received_param.len,
+			    ED_RECEIVED };
+		else
+			e[n++] = (edit_t){ pend, pend, ED_RECEIVED };
+	}
+	if (n == 2 && (e[1].from < e[0].from ||
+	    (e[1].from == e[0].from && e[1].kind < e[0].kind))) {
+		tmp = e[0];
+		e[0] = e[1];
+		e[1] = tmp;
+	}
+	cur = line.s;
+	for (i = 0; i < n; i++) {
+		if (e[i].from < cur)	/* overlapping spans: parser bug */
+			continue;
+		sls_put(w, cur, (size_t)(e[i].from - cur));
+		if (e[i].kind == ED_RPORT) {
+			SLS_PUT_LIT(w, ";rport=");
+			sls_put_uint(w, port);
+		} else {
+			SLS_PUT_LIT(w, ";received=");
+			sls_put_str(w, ip);
+		}
+		cur = e[i].to;
+	}
+	sls_put(w, cur, (size_t)(lend - cur));
 }
