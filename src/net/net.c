@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/num.h"
 #include "net.h"
 
 #define SLS_DEFAULT_PORT	5060
@@ -26,24 +27,6 @@ seterr(char *err, size_t errlen, const char *msg, const char *arg)
 	return -1;
 }
 
-/* "5060" -> 5060; digits only, at most 65535. -1 if bad. */
-static long
-parse_port(const char *s)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > 65535)
-			return -1;
-	}
-	return v;
-}
-
 int
 sls_listen_parse(const char *spec, sls_listen_t *l, char *err, size_t errlen)
 {
@@ -53,7 +36,7 @@ sls_listen_parse(const char *spec, sls_listen_t *l, char *err, size_t errlen)
 	struct sockaddr_in6 *sin6;
 	bool v6 = false;
 	size_t hlen;
-	long pnum = SLS_DEFAULT_PORT;
+	unsigned pnum = SLS_DEFAULT_PORT;
 
 	memset(l, 0, sizeof(*l));
 	if (strlen(spec) >= sizeof(l->text))
@@ -91,7 +74,7 @@ sls_listen_parse(const char *spec, sls_listen_t *l, char *err, size_t errlen)
 		return seterr(err, errlen, "bad address", "");
 	memcpy(host, p, hlen);
 	host[hlen] = '\0';
-	if (port != NULL && (pnum = parse_port(port)) < 0)
+	if (port != NULL && !sls_parse_port(port, port + strlen(port), &pnum))
 		return seterr(err, errlen, "bad port (0..65535)", "");
 
 	if (v6) {
@@ -126,7 +109,7 @@ sls_cidr_parse(const char *spec, sls_cidr_t *c, char *err, size_t errlen)
 	const char *slash;
 	size_t hlen;
 	unsigned max, i;
-	long plen;
+	uint64_t plen;
 
 	memset(c, 0, sizeof(*c));
 	slash = strchr(spec, '/');
@@ -152,9 +135,9 @@ sls_cidr_parse(const char *spec, sls_cidr_t *c, char *err, size_t errlen)
 	}
 	c->prefix = max;
 	if (slash != NULL) {
-		/* parse_port's digit rules, bounded by the family's width */
-		plen = parse_port(slash + 1);
-		if (plen < 0 || plen > (long)max)
+		/* digits only, at most the family's width */
+		if (!sls_parse_uint(slash + 1, slash + 1 + strlen(slash + 1),
+		    max, &plen))
 			return seterr(err, errlen, max == 32 ?
 			    "bad prefix length (0..32)" :
 			    "bad prefix length (0..128)", "");
