@@ -79,8 +79,7 @@ parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 		p = w;
 		while (p < e && is_sp(*p))
 			p++;
-		if (p == w || e - p < 3 || !sls_is_digit((unsigned char)p[0]) ||
-		    !sls_is_digit((unsigned char)p[1]) || !sls_is_digit((unsigned char)p[2]) ||
+		if (p == w || e - p < 3 || skip_digits(p, p + 3) != p + 3 ||
 		    (e - p > 3 && !is_sp(p[3])))
 			return -1;
 		msg->status = (unsigned)((p[0] - '0') * 100 +
@@ -148,7 +147,8 @@ add_header(sls_msg_t *msg, const char *s, const char *e)
 	h->type = (uint8_t)sls_sip_hdr_type(h->name);
 	if (msg->first[h->type] < 0) {
 		msg->first[h->type] = (int16_t)msg->nhdrs;
-		if (h->type == SLS_HDR_CLEN && sls_sip_parse_clen(h->value, &cl))
+		if (h->type == SLS_HDR_CLEN &&
+		    sls_sip_parse_clen(h->value, &cl))
 			msg->content_length = cl;
 	}
 	msg->nhdrs++;
