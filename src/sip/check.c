@@ -83,19 +83,14 @@ static int
 parse_cseq(sls_msg_t *msg, const sls_hdr_t *h)
 {
 	const char *p = h->value.s, *end = p + h->value.len, *q;
-	unsigned long n = 0;
-	bool big = false;
+	uint64_t n = 0;
+	bool big;
 
-	/* RFC 3261 §8.1.1.5: less than 2**31 */
-	for (q = p; q < end && sls_is_digit((unsigned char)*q); q++) {
-		if (big)
-			continue;
-		n = n * 10 + (unsigned long)(*q - '0');
-		if (n > 0x7fffffffUL)
-			big = true;
-	}
+	q = skip_digits(p, end);
 	if (q == p)
 		return -1;
+	/* RFC 3261 §8.1.1.5: less than 2**31, whatever the width of long */
+	big = !sls_parse_uint(p, q, 0x7fffffff, &n);
 	p = skip_ws(q, end);
 	if (p == q)
 		return -1;

@@ -920,6 +920,28 @@ START_TEST(test_cseq_values)
 	ck_err(SLS_E_BAD_CSEQ);
 	ck_assert(msg.addressable);
 	ck_str(msg.cseq_method, "REGISTER");
+	ck_assert_uint_eq(msg.cseq_num, 0);
+
+	/*
+	 * Values that wrap a 32-bit or 64-bit accumulator to a small number
+	 * (2^32 + 8, 2^64 + 8) are still too big, whatever the width of
+	 * unsigned long: the old loop took 4294967304 for 8 on 32-bit longs.
+	 */
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 4294967304 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
+	ck_assert_uint_eq(msg.cseq_num, 0);
+	ck_assert(msg.addressable);
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 18446744073709551624 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
+	ck_assert_uint_eq(msg.cseq_num, 0);
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 4294967295 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 2147483648 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
 }
 END_TEST
 
