@@ -78,7 +78,10 @@ parse_nameaddr(const sls_hdr_t *h, sls_nameaddr_t *na)
 	return ok;
 }
 
-/* CSeq: 1*DIGIT LWS Method. 0 ok, 1 number overflows, -1 malformed. */
+/*
+ * CSeq: 1*DIGIT LWS Method. 0 ok, 1 number too big (the method is still
+ * set), -1 malformed.
+ */
 static int
 parse_cseq(sls_msg_t *msg, const sls_hdr_t *h)
 {
@@ -214,11 +217,15 @@ check_callid(sls_msg_t *msg, unsigned n)
 		set_err(msg, SLS_E_MULTI_CALLID);
 }
 
-/* CSeq; true when it can be copied into a reply. */
+/*
+ * CSeq; true when it can be copied into a reply: present and not empty,
+ * well formed or not (a reply copies it as it came, so "CSeq: one
+ * OPTIONS" gets its 400 like a malformed From or To does).
+ */
 static bool
 check_cseq(sls_msg_t *msg, unsigned n)
 {
-	int r;
+	const sls_hdr_t *h;
 
 	if (n == 0) {
 		set_err(msg, SLS_E_NO_CSEQ);
@@ -226,14 +233,14 @@ check_cseq(sls_msg_t *msg, unsigned n)
 	}
 	if (n > 1)
 		set_err(msg, SLS_E_MULTI_CSEQ);
-	r = parse_cseq(msg, sls_sip_hdr(msg, SLS_HDR_CSEQ));
-	if (r != 0)
+	h = sls_sip_hdr(msg, SLS_HDR_CSEQ);
+	if (parse_cseq(msg, h) != 0)
 		set_err(msg, SLS_E_BAD_CSEQ);
 	else if (msg->is_request &&
 	    (msg->cseq_method.len != msg->method.len ||
 	    memcmp(msg->cseq_method.s, msg->method.s, msg->method.len) != 0))
 		set_err(msg, SLS_E_CSEQ_METHOD);
-	return r >= 0;
+	return h->value.len > 0;
 }
 
 /*
@@ -245,11 +252,11 @@ check_cseq(sls_msg_t *msg, unsigned n)
  * does not require it, RFC 4475 inv2543 must pass): SLS_E_NO_FROM_TAG is
  * kept in the table but never set here.
  *
- * addressable: the top Via has a sent-by host, From and To are present
- * and not empty (malformed ones are still copied into the reply as they
- * are, so e.g. quotbal and baddn get their 400), Call-ID is present and
- * not empty, CSeq has a number (even one that overflows, scalar02) and a
- * method. With several From/To/Call-ID/CSeq the first one is used.
+ * addressable: the top Via has a sent-by host, From, To, Call-ID and
+ * CSeq are present and not empty (malformed ones are still copied into
+ * the reply as they are, so e.g. quotbal, baddn, scalar02 and "CSeq: one
+ * OPTIONS" get their 400). With several From/To/Call-ID/CSeq the first
+ * one is used.
  * Responses get the same parsing (Via, From, To, Call-ID, CSeq) but are
  * never addressable.
  */

@@ -149,10 +149,9 @@ typedef struct sls_msg {
 				   malformed (set by sls_sip_parse) */
 	enum sls_err err;	/* first failed check; SLS_E_NONE if none */
 	bool addressable;	/* a reply can be built and sent: a request
-				   whose top Via has a sent-by host, From and
-				   To are present and not empty (malformed is
-				   fine: they are copied), Call-ID is not
-				   empty, CSeq has a number and a method; with
+				   whose top Via has a sent-by host, From, To,
+				   Call-ID and CSeq are present and not empty
+				   (malformed is fine: they are copied); with
 				   duplicates the first header counts */
 } sls_msg_t;
 

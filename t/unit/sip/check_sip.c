@@ -833,17 +833,27 @@ START_TEST(test_checks)
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID CSEQ("OPTIONS")
 		  "CSeq: 2 OPTIONS\r\n", SLS_E_MULTI_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: OPTIONS\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: 1\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: 1\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: 1OPTIONS\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: 1OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: -1 OPTIONS\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: -1 OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: 1 OPTIONS x\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: 1 OPTIONS x\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
 		  "CSeq: 2147483648 OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
+		/* a malformed CSeq is copied into the 400 as it came */
+		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+		  "CSeq: one OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
+		{ REQ("INVITE", "sip:b@c") VIA FROM TO CID
+		  "CSeq: 1.5 INVITE\r\n", SLS_E_BAD_CSEQ, true },
+		/* but an empty one cannot be */
+		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+		  "CSeq:\r\n", SLS_E_BAD_CSEQ, false },
+		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+		  "CSeq:  \r\n", SLS_E_BAD_CSEQ, false },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
 		  "CSeq: 2147483647 OPTIONS\r\n", SLS_E_NONE, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
