@@ -164,9 +164,11 @@ typedef struct sls_msg {
 int sls_sip_parse(sls_msg_t *msg, const char *buf, size_t len);
 
 /*
- * The basic checks of SPEC 2.4 for a request: parses top Via, From, To,
- * Call-ID, CSeq, Content-Length and the Request-URI, sets msg->err to the
- * first defect and msg->addressable. Returns 0 when no defect, -1 else.
+ * The basic checks of SPEC 2.4 for a request: parses the top Via header
+ * (its first via-parm into msg->via; the others must be well formed and
+ * not empty), From, To, Call-ID, CSeq, Content-Length and the
+ * Request-URI, sets msg->err to the first defect and msg->addressable.
+ * Returns 0 when no defect, -1 else.
  * Order: a defect sls_sip_parse found, SIP version, Request-URI (syntax,
  * no ?headers, then scheme sip/sips/tel), Via, From, To, Call-ID, CSeq,
  * Content-Length, Max-Forwards. For a response it parses the same headers

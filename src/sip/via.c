@@ -1,6 +1,7 @@
 /*
- * Via (RFC 3261 §20.42, §18.2.1; RFC 3581): parsing the top via-parm,
- * and writing it back with received and rport filled in.
+ * Via (RFC 3261 §20.42, §18.2.1; RFC 3581): parsing the top Via header
+ * (its first via-parm kept, the others checked), and writing it back with
+ * received and rport filled in.
  */
 #include "config.h"
 
@@ -15,45 +16,47 @@
 #include "lib/num.h"
 #include "via.h"
 
-enum sls_err
-sls_via_parse(sls_str_t value, sls_via_t *v)
+/* sent-protocol = name SLASH version SLASH transport; 0 or -1. */
+static int
+sent_protocol(const char **pp, const char *end, sls_via_t *v, bool *sip20)
 {
-	const char *p = value.s, *end = p + value.len, *start, *q;
-	enum sls_err err = SLS_E_NONE;
+	const char *p = *pp, *q;
 	sls_str_t proto, ver;
-	struct sls_param prm;
-	unsigned n;
-	int r;
 
-	/* sent-protocol = name SLASH version SLASH transport */
-	start = p;
 	q = skip_token(p, end);
 	proto = mkstr(p, q);
 	p = skip_ws(q, end);
 	if (proto.len == 0 || p == end || *p != '/')
-		return SLS_E_BAD_VIA;
+		return -1;
 	p = skip_ws(p + 1, end);
 	q = skip_token(p, end);
 	ver = mkstr(p, q);
 	p = skip_ws(q, end);
 	if (ver.len == 0 || p == end || *p != '/')
-		return SLS_E_BAD_VIA;
+		return -1;
 	p = skip_ws(p + 1, end);
 	q = skip_token(p, end);
 	if (q == p)
-		return SLS_E_BAD_VIA;
+		return -1;
 	v->transport = mkstr(p, q);
-	if (!STR_CASEIS(proto, "SIP") || !STR_IS(ver, "2.0"))
-		err = SLS_E_BAD_VIA;
-	/* LWS sent-by */
+	*sip20 = STR_CASEIS(proto, "SIP") && STR_IS(ver, "2.0");
+	*pp = q;
+	return 0;
+}
+
+/* LWS sent-by = host [COLON port] at *pp; 0 or -1 (port_num then 0). */
+static int
+sent_by(const char **pp, const char *end, sls_via_t *v)
+{
+	const char *p, *q = *pp;
+
 	p = skip_ws(q, end);
 	if (p == q)
-		return SLS_E_BAD_VIA;
+		return -1;
 	q = sls_sip_parse_host(p, end);
 	if (q == NULL)
-		return SLS_E_BAD_VIA;
+		return -1;
 	v->host = mkstr(p, q);
-	v->whole = mkstr(start, q);
 	v->params_end = q;
 	p = skip_ws(q, end);
 	if (p < end && *p == ':') {
@@ -61,40 +64,100 @@ sls_via_parse(sls_str_t value, sls_via_t *v)
 		q = skip_digits(p, end);
 		if (!sls_sip_parse_port(p, q, &v->port_num)) {
 			v->port_num = 0;
-			return SLS_E_BAD_VIA;
+			return -1;
 		}
 		v->port = mkstr(p, q);
 		v->params_end = q;
 	}
-	p = v->params_end;
-	while ((r = sls_sip_param_next(&p, end, &prm)) > 0) {
+	*pp = v->params_end;
+	return 0;
+}
+
+/*
+ * The via-params from *pp: branch, rport, received noted; *pp left at the
+ * first byte after them that is not LWS. False when one is malformed.
+ */
+static bool
+via_params(const char **pp, const char *end, sls_via_t *v)
+{
+	struct sls_param prm;
+	bool ok = true;
+	unsigned n;
+	int r;
+
+	while ((r = sls_sip_param_next(pp, end, &prm)) > 0) {
 		v->params_end = prm.end;
 		if (STR_CASEIS(prm.name, "branch")) {
 			if (!prm.has_value)
-				err = SLS_E_BAD_VIA;
+				ok = false;
 			else if (v->branch.s == NULL)
 				v->branch = prm.value;
 		} else if (STR_CASEIS(prm.name, "rport")) {
 			if (prm.has_value &&
 			    !sls_parse_port(prm.value.s, prm.value.s +
 			    prm.value.len, &n))
-				err = SLS_E_BAD_VIA;
+				ok = false;
 			if (!v->rport) {
 				v->rport = true;
 				v->rport_param = mkstr(prm.start, prm.end);
 			}
 		} else if (STR_CASEIS(prm.name, "received")) {
 			if (!prm.has_value)
-				err = SLS_E_BAD_VIA;
+				ok = false;
 			else if (v->received_param.s == NULL)
 				v->received_param =
 				    mkstr(prm.start, prm.end);
 		}
 	}
+	return ok && r == 0;
+}
+
+/*
+ * One via-parm at *pp into v. On success *pp is at the comma before the
+ * next via-parm or at end. On failure v holds what was found: a sent-by
+ * host found makes the request addressable all the same.
+ */
+static enum sls_err
+via_parm(const char **pp, const char *end, sls_via_t *v)
+{
+	const char *p = *pp, *start = *pp;
+	bool sip20, ok;
+
+	if (sent_protocol(&p, end, v, &sip20) < 0)
+		return SLS_E_BAD_VIA;
+	if (sent_by(&p, end, v) < 0) {
+		if (v->host.s != NULL)
+			v->whole = mkstr(start, v->host.s + v->host.len);
+		return SLS_E_BAD_VIA;
+	}
+	ok = via_params(&p, end, v);
 	/* then the end of the value or a comma and the next via-parm */
-	if (r < 0 || (p < end && *p != ','))
-		err = SLS_E_BAD_VIA;
+	if (p < end && *p != ',')
+		ok = false;
 	v->whole = mkstr(start, v->params_end);
+	*pp = p;
+	return sip20 && ok ? SLS_E_NONE : SLS_E_BAD_VIA;
+}
+
+enum sls_err
+sls_via_parse(sls_str_t value, sls_via_t *v)
+{
+	const char *p = value.s, *end = p + value.len;
+	enum sls_err err;
+	sls_via_t next;
+
+	err = via_parm(&p, end, v);
+	/*
+	 * The rest of the top Via header: more via-parms, none of them
+	 * empty or malformed (RFC 4475 badinv01: "SIP/2.0/UDP h;;,;,,").
+	 */
+	while (err == SLS_E_NONE && p < end) {
+		p = skip_ws(p + 1, end);
+		memset(&next, 0, sizeof(next));
+		if (p == end || *p == ',' || via_parm(&p, end, &next) !=
+		    SLS_E_NONE)
+			err = SLS_E_BAD_VIA;
+	}
 	return err;
 }
 

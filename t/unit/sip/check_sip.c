@@ -7,6 +7,8 @@
  * Every message is copied into a buffer of exactly its length so that
  * AddressSanitizer catches any read past the end.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -575,6 +577,18 @@ START_TEST(test_via_lists)
 	    "Via: , SIP/2.0/UDP b\r\n" FROM TO CID CSEQ("OPTIONS")), -1);
 	ck_err(SLS_E_BAD_VIA);
 	ck_assert(!msg.addressable);
+
+	/* later items of the top Via may hold what the first may */
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c")
+	    "Via: SIP/2.0/UDP a;branch=z9hG4bK1,SIP/2.0/TCP [::1]:5070"
+	    " ; x = \"p, q\" ; received=2001:db8::1 ; rport ,\r\n"
+	    "  SIP / 2.0 / UDP c:5062\r\n" FROM TO CID CSEQ("OPTIONS")), 0);
+	ck_str(msg.via.whole, "SIP/2.0/UDP a;branch=z9hG4bK1");
+	/* later Via headers are copied, not checked */
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c")
+	    "Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n"
+	    FROM TO CID CSEQ("OPTIONS")), 0);
 }
 END_TEST
 
@@ -662,6 +676,19 @@ START_TEST(test_via_errors)
 		{ "Via: SIPX/2.0/UDP h\r\n", true },
 		{ "Via: SIP/2.0/UDP h<x>\r\n", true },
 		{ "Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n", true },
+		/* empty or malformed later items of the top Via (badinv01
+		   without its ";;") */
+		{ "Via: SIP/2.0/UDP 192.0.2.15,;,,\r\n", true },
+		{ "Via: SIP/2.0/UDP h;branch=z9hG4bK1,,\r\n", true },
+		{ "Via: SIP/2.0/UDP h;branch=z9hG4bK1,\r\n", true },
+		{ "Via: SIP/2.0/UDP h;branch=z9hG4bK1 , \r\n", true },
+		{ "Via: SIP/2.0/UDP h, , SIP/2.0/UDP i\r\n", true },
+		{ "Via: SIP/2.0/UDP h, junk\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP i;;\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP i:0\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP i j\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/3.0/UDP i\r\n", true },
 	};
 	char m[512];
 	size_t i;
@@ -1411,6 +1438,29 @@ check_torture(const char *name)
 	sls_sip_check(&msg);
 }
 
+/* A torture message with the first `from` replaced by `to`, checked. */
+static void
+check_torture_edited(const char *name, const char *from, const char *to)
+{
+	size_t len, flen = strlen(from), tlen = strlen(to), off;
+	char *orig, *hit;
+
+	orig = load(name, &len);
+	hit = memmem(orig, len, from, flen);
+	ck_assert_msg(hit != NULL, "%s: no \"%s\"", name, from);
+	off = (size_t)(hit - orig);
+	free(gbuf);
+	glen = len - flen + tlen;
+	gbuf = malloc(glen);
+	ck_assert_ptr_nonnull(gbuf);
+	memcpy(gbuf, orig, off);
+	memcpy(gbuf + off, to, tlen);
+	memcpy(gbuf + off + tlen, hit + flen, len - off - flen);
+	free(orig);
+	ck_assert_int_eq(sls_sip_parse(&msg, gbuf, glen), 0);
+	sls_sip_check(&msg);
+}
+
 START_TEST(test_rfc4475_details)
 {
 	sls_uri_t u;
@@ -1470,6 +1520,15 @@ START_TEST(test_rfc4475_details)
 	check_torture("badinv01");
 	ck_str(msg.via.host, "192.0.2.15");
 	ck_assert_int_eq(msg.via.params_end[0], ';');
+	/* its empty list elements alone are a defect too */
+	check_torture_edited("badinv01", "192.0.2.15;;,;,,", "192.0.2.15,;,,");
+	ck_err(SLS_E_BAD_VIA);
+	ck_assert(msg.addressable);
+	ck_str(msg.via.whole, "SIP/2.0/UDP 192.0.2.15");
+	check_torture_edited("badinv01", "192.0.2.15;;,;,,", "192.0.2.15,");
+	ck_err(SLS_E_BAD_VIA);
+	check_torture_edited("badinv01", "192.0.2.15;;,;,,", "192.0.2.15");
+	ck_err(SLS_E_NONE);
 
 	check_torture("mcl01");
 	ck_assert_int_eq(msg.content_length, 13);
