@@ -248,9 +248,9 @@ check_cseq(sls_msg_t *msg, unsigned n)
  * Call-ID, CSeq, Content-Length, Max-Forwards. A defect found by
  * sls_sip_parse (start line, header line, too many headers) stays first.
  *
- * A missing From tag is accepted for RFC 2543 peers (RFC 3261 §8.2.6
- * does not require it, RFC 4475 inv2543 must pass): SLS_E_NO_FROM_TAG is
- * kept in the table but never set here.
+ * A missing From tag is not a defect: RFC 2543 peers omit it, RFC 4475
+ * inv2543 asks that they be accepted, and neither the reply nor the ACK
+ * filter needs it (an empty tag is hashed and keyed like any other).
  *
  * addressable: the top Via has a sent-by host, From, To, Call-ID and
  * CSeq are present and not empty (malformed ones are still copied into
