@@ -68,6 +68,7 @@ static int
 parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 {
 	const char *w, *v, *p;
+	uint64_t st;
 
 	while (e > b && IS(e[-1], C_WS))
 		e--;
@@ -79,13 +80,10 @@ parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 		p = w;
 		while (p < e && is_sp(*p))
 			p++;
-		if (p == w || e - p < 3 || skip_digits(p, p + 3) != p + 3 ||
-		    (e - p > 3 && !is_sp(p[3])))
+		if (p == w || e - p < 3 || (e - p > 3 && !is_sp(p[3])) ||
+		    !sls_parse_uint(p, p + 3, 699, &st) || st < 100)
 			return -1;
-		msg->status = (unsigned)((p[0] - '0') * 100 +
-		    (p[1] - '0') * 10 + (p[2] - '0'));
-		if (msg->status < 100 || msg->status > 699)
-			return -1;
+		msg->status = (unsigned)st;
 		p += 3;
 		while (p < e && is_sp(*p))
 			p++;

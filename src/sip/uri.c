@@ -46,6 +46,17 @@ sls_sip_parse_port(const char *b, const char *e, unsigned *out)
 	return true;
 }
 
+/* [p, end) is printable ASCII without SP, '<', '>' or '"'. */
+static bool
+is_word(const char *p, const char *end)
+{
+	for (; p < end; p++)
+		if ((uint8_t)*p <= 0x20 || (uint8_t)*p >= 0x7f || *p == '<' ||
+		    *p == '>' || *p == '"')
+			return false;
+	return true;
+}
+
 /* The rest of a sip:/sips: URI: [userinfo "@"] hostport params headers */
 static int
 parse_sip_uri(const char *p, const char *end, sls_uri_t *uri)
@@ -159,11 +170,7 @@ sls_uri_parse(sls_str_t s, sls_uri_t *uri)
 	if (STR_CASEIS(uri->scheme, "tel"))
 		return parse_tel_uri(p, end, uri);
 	/* any other scheme: opaque, but still one printable word */
-	for (q = p; q < end; q++)
-		if ((uint8_t)*q <= 0x20 || (uint8_t)*q >= 0x7f || *q == '<' ||
-		    *q == '>' || *q == '"')
-			return -1;
-	return 0;
+	return is_word(p, end) ? 0 : -1;
 }
 
 /* What From/To/Contact URIs must be at least: scheme ":" one word. */
@@ -177,9 +184,5 @@ sls_sip_uri_sane(sls_str_t u)
 	q = skip_cls(p + 1, end, C_SCH);
 	if (q == end || *q != ':' || q + 1 == end)
 		return false;
-	for (; q < end; q++)
-		if ((uint8_t)*q <= 0x20 || (uint8_t)*q >= 0x7f || *q == '<' ||
-		    *q == '>' || *q == '"')
-			return false;
-	return true;
+	return is_word(q, end);
 }
