@@ -12,10 +12,11 @@
 #include "writer.h"
 
 /*
- * Parse the first via-parm of a Via header value into via (zeroed by the
- * caller; via->hdr is left alone). SLS_E_NONE, or SLS_E_BAD_VIA with as
- * much filled in as could be found: a sent-by host still makes the
- * request addressable.
+ * Parse a Via header value: its first via-parm into via (zeroed by the
+ * caller; via->hdr is left alone), the others only checked, none of them
+ * may be empty or malformed. SLS_E_NONE, or SLS_E_BAD_VIA with as much of
+ * via filled in as could be found: a sent-by host still makes the request
+ * addressable.
  */
 enum sls_err sls_via_parse(sls_str_t value, sls_via_t *via);
 
