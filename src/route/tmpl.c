@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/chars.h"
 #include "sip/sip.h"
 #include "tmpl.h"
 
@@ -51,22 +52,6 @@ struct sls_tmpl {
 	part_t parts[];
 };
 
-/* Characters a variable name (for messages) or header name may hold. */
-static bool
-is_token(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9') ||
-	    (c != '\0' && strchr("-.!%*_+`'~", c) != NULL);
-}
-
-/* Anything that must never reach a reply or log line: all but HT. */
-static inline bool
-is_ctl(unsigned char c)
-{
-	return (c < 0x20 && c != '\t') || c == 0x7f;
-}
-
 /*
  * One pass over src. With t NULL it only validates and counts parts and
  * text bytes; with t it fills t->parts and the text area at text.
@@ -101,7 +86,8 @@ scan(const char *src, sls_tmpl_t *t, char *text, size_t *nparts,
 				in_lit = true;
 			}
 			if (t != NULL) {
-				text[nt] = is_ctl((unsigned char)c) ? ' ' : c;
+				text[nt] =
+				    sls_is_ctl((unsigned char)c) ? ' ' : c;
 				lit->s.len++;
 			}
 			nt++;
@@ -117,7 +103,7 @@ scan(const char *src, sls_tmpl_t *t, char *text, size_t *nparts,
 		if (strncmp(p, "hdr(", 4) == 0) {
 			name = p + 4;
 			for (n = 0; name[n] != '\0' && name[n] != ')'; n++)
-				if (!is_token((unsigned char)name[n]))
+				if (!sls_is_token_char((unsigned char)name[n]))
 					break;
 			if (name[n] == '\0') {
 				snprintf(err, errlen, "unterminated $hdr(");
@@ -150,8 +136,8 @@ scan(const char *src, sls_tmpl_t *t, char *text, size_t *nparts,
 			}
 		}
 		if (v == V_LIT) {
-			for (n = 0; is_token((unsigned char)p[n]) && n < 32;
-			    n++)
+			for (n = 0; n < 32 &&
+			    sls_is_token_char((unsigned char)p[n]); n++)
 				;
 			if (n == 0)
 				snprintf(err, errlen, "'$' not followed by a "
@@ -393,7 +379,7 @@ sls_tmpl_expand(const sls_tmpl_t *t, sls_req_t *req, char *out, size_t cap)
 			for (j = 0; j < n; j++) {
 				unsigned char c = (unsigned char)s.s[j];
 
-				out[used + j] = is_ctl(c) ? ' ' : (char)c;
+				out[used + j] = sls_is_ctl(c) ? ' ' : (char)c;
 			}
 			used += n;
 		}

@@ -19,7 +19,6 @@
 	X(SLS_E_NO_FROM, 400, "missing From") \
 	X(SLS_E_BAD_FROM, 400, "malformed From") \
 	X(SLS_E_MULTI_FROM, 400, "multiple From headers") \
-	X(SLS_E_NO_FROM_TAG, 400, "missing From tag") \
 	X(SLS_E_NO_TO, 400, "missing To") \
 	X(SLS_E_BAD_TO, 400, "malformed To") \
 	X(SLS_E_MULTI_TO, 400, "multiple To headers") \

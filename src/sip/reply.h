@@ -1,4 +1,7 @@
-/* Building a stateless reply to a request (RFC 3261 §8.2.6, §18.2.2, RFC 3581). */
+/*
+ * Building a stateless reply to a request (RFC 3261 §8.2.6, §18.2.2;
+ * RFC 3581).
+ */
 #ifndef SLS_REPLY_H
 #define SLS_REPLY_H
 

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "net/net.h"
+#include "net/addr.h"
 #include "req.h"
 
 /*

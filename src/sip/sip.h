@@ -4,6 +4,14 @@
  * header lines and classifies header names; the few fields every request
  * needs (top Via, From/To tags, Call-ID, CSeq, Content-Length) are parsed
  * during the basic checks; everything else on demand.
+ *
+ * The codec's files: parse.c (framing), check.c (the basic checks),
+ * hdrname.c (header names, methods, header lookup), params.c, uri.c,
+ * via.c/via.h (Via parsing and the received/rport edit),
+ * writer.c/writer.h (the bounded writer replies are written with),
+ * lex.c/lex.h (character classes and scanners),
+ * error.c/error.h (internal errors), req.c/req.h (the request context),
+ * reply.c/reply.h (stateless replies); internal.h is what they share.
  */
 #ifndef SLS_SIP_H
 #define SLS_SIP_H
@@ -141,10 +149,9 @@ typedef struct sls_msg {
 				   malformed (set by sls_sip_parse) */
 	enum sls_err err;	/* first failed check; SLS_E_NONE if none */
 	bool addressable;	/* a reply can be built and sent: a request
-				   whose top Via has a sent-by host, From and
-				   To are present and not empty (malformed is
-				   fine: they are copied), Call-ID is not
-				   empty, CSeq has a number and a method; with
+				   whose top Via has a sent-by host, From, To,
+				   Call-ID and CSeq are present and not empty
+				   (malformed is fine: they are copied); with
 				   duplicates the first header counts */
 } sls_msg_t;
 
@@ -157,9 +164,11 @@ typedef struct sls_msg {
 int sls_sip_parse(sls_msg_t *msg, const char *buf, size_t len);
 
 /*
- * The basic checks of SPEC 2.4 for a request: parses top Via, From, To,
- * Call-ID, CSeq, Content-Length and the Request-URI, sets msg->err to the
- * first defect and msg->addressable. Returns 0 when no defect, -1 else.
+ * The basic checks of SPEC 2.4 for a request: parses the top Via header
+ * (its first via-parm into msg->via; the others must be well formed and
+ * not empty), From, To, Call-ID, CSeq, Content-Length and the
+ * Request-URI, sets msg->err to the first defect and msg->addressable.
+ * Returns 0 when no defect, -1 else.
  * Order: a defect sls_sip_parse found, SIP version, Request-URI (syntax,
  * no ?headers, then scheme sip/sips/tel), Via, From, To, Call-ID, CSeq,
  * Content-Length, Max-Forwards. For a response it parses the same headers

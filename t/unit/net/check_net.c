@@ -78,6 +78,9 @@ START_TEST(listen_parse)
 	listen_bad("udp:1.2.3.4:65536", "bad port (0..65535)");
 	listen_bad("udp:1.2.3.4:50a", "bad port (0..65535)");
 	listen_bad("udp:1.2.3.4:-1", "bad port (0..65535)");
+	listen_bad("udp:1.2.3.4: 5060", "bad port (0..65535)");
+	listen_bad("udp:1.2.3.4:18446744073709551617", "bad port (0..65535)");
+	listen_ok("udp:10.0.0.1:005060", AF_INET, "10.0.0.1", 5060, false);
 	listen_bad("udp:::1:5060", "IPv6 addresses need brackets, as in "
 	    "udp:[::1]:5060");
 	listen_bad("udp:[::1", "missing ']'");
@@ -149,7 +152,17 @@ START_TEST(cidr_parse)
 	cidr_bad("10.0.0.0/", "bad prefix length (0..32)");
 	cidr_bad("10.0.0.0/x", "bad prefix length (0..32)");
 	cidr_bad("10.0.0.0/-1", "bad prefix length (0..32)");
+	cidr_bad("10.0.0.0/8/8", "bad prefix length (0..32)");
+	cidr_bad("10.0.0.0/ 8", "bad prefix length (0..32)");
+	cidr_bad("10.0.0.0/4294967304", "bad prefix length (0..32)");
+	cidr_bad("10.0.0.0/18446744073709551624",
+	    "bad prefix length (0..32)");
 	cidr_bad("::/129", "bad prefix length (0..128)");
+	cidr_bad("::/65664", "bad prefix length (0..128)");
+	c = cidr("10.0.0.0/008");
+	ck_assert_uint_eq(c.prefix, 8);
+	c = cidr("::1/0128");
+	ck_assert_uint_eq(c.prefix, 128);
 	cidr_bad("/8", "missing address");
 	cidr_bad("", "missing address");
 	cidr_bad("10.0.0", "not a numeric IPv4 address: 10.0.0");

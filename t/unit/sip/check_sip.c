@@ -1,11 +1,14 @@
 /*
- * Unit tests for src/sip/sip.c and src/sip/error.c: framing, header names,
+ * Unit tests for the SIP codec (src/sip: parse.c, check.c, hdrname.c,
+ * params.c, uri.c, via.c, error.c): framing, header names,
  * folding, Via/From/To/CSeq/Content-Length, every basic check, URIs,
  * params, the RFC 4475 torture messages and a robustness run.
  *
  * Every message is copied into a buffer of exactly its length so that
  * AddressSanitizer catches any read past the end.
  */
+#include "config.h"
+
 #include <check.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -574,6 +577,18 @@ START_TEST(test_via_lists)
 	    "Via: , SIP/2.0/UDP b\r\n" FROM TO CID CSEQ("OPTIONS")), -1);
 	ck_err(SLS_E_BAD_VIA);
 	ck_assert(!msg.addressable);
+
+	/* later items of the top Via may hold what the first may */
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c")
+	    "Via: SIP/2.0/UDP a;branch=z9hG4bK1,SIP/2.0/TCP [::1]:5070"
+	    " ; x = \"p, q\" ; received=2001:db8::1 ; rport ,\r\n"
+	    "  SIP / 2.0 / UDP c:5062\r\n" FROM TO CID CSEQ("OPTIONS")), 0);
+	ck_str(msg.via.whole, "SIP/2.0/UDP a;branch=z9hG4bK1");
+	/* later Via headers are copied, not checked */
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c")
+	    "Via: SIP/2.0/UDP a;branch=z9hG4bK1\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n"
+	    FROM TO CID CSEQ("OPTIONS")), 0);
 }
 END_TEST
 
@@ -661,6 +676,19 @@ START_TEST(test_via_errors)
 		{ "Via: SIPX/2.0/UDP h\r\n", true },
 		{ "Via: SIP/2.0/UDP h<x>\r\n", true },
 		{ "Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n", true },
+		/* empty or malformed later items of the top Via (badinv01
+		   without its ";;") */
+		{ "Via: SIP/2.0/UDP 192.0.2.15,;,,\r\n", true },
+		{ "Via: SIP/2.0/UDP h;branch=z9hG4bK1,,\r\n", true },
+		{ "Via: SIP/2.0/UDP h;branch=z9hG4bK1,\r\n", true },
+		{ "Via: SIP/2.0/UDP h;branch=z9hG4bK1 , \r\n", true },
+		{ "Via: SIP/2.0/UDP h, , SIP/2.0/UDP i\r\n", true },
+		{ "Via: SIP/2.0/UDP h, junk\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP i;;\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP i:0\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/2.0/UDP i j\r\n", true },
+		{ "Via: SIP/2.0/UDP h, SIP/3.0/UDP i\r\n", true },
 	};
 	char m[512];
 	size_t i;
@@ -832,17 +860,27 @@ START_TEST(test_checks)
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID CSEQ("OPTIONS")
 		  "CSeq: 2 OPTIONS\r\n", SLS_E_MULTI_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: OPTIONS\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: 1\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: 1\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: 1OPTIONS\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: 1OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: -1 OPTIONS\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: -1 OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
-		  "CSeq: 1 OPTIONS x\r\n", SLS_E_BAD_CSEQ, false },
+		  "CSeq: 1 OPTIONS x\r\n", SLS_E_BAD_CSEQ, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
 		  "CSeq: 2147483648 OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
+		/* a malformed CSeq is copied into the 400 as it came */
+		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+		  "CSeq: one OPTIONS\r\n", SLS_E_BAD_CSEQ, true },
+		{ REQ("INVITE", "sip:b@c") VIA FROM TO CID
+		  "CSeq: 1.5 INVITE\r\n", SLS_E_BAD_CSEQ, true },
+		/* but an empty one cannot be */
+		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+		  "CSeq:\r\n", SLS_E_BAD_CSEQ, false },
+		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+		  "CSeq:  \r\n", SLS_E_BAD_CSEQ, false },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
 		  "CSeq: 2147483647 OPTIONS\r\n", SLS_E_NONE, true },
 		{ REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
@@ -919,6 +957,28 @@ START_TEST(test_cseq_values)
 	ck_err(SLS_E_BAD_CSEQ);
 	ck_assert(msg.addressable);
 	ck_str(msg.cseq_method, "REGISTER");
+	ck_assert_uint_eq(msg.cseq_num, 0);
+
+	/*
+	 * Values that wrap a 32-bit or 64-bit accumulator to a small number
+	 * (2^32 + 8, 2^64 + 8) are still too big, whatever the width of
+	 * unsigned long: the old loop took 4294967304 for 8 on 32-bit longs.
+	 */
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 4294967304 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
+	ck_assert_uint_eq(msg.cseq_num, 0);
+	ck_assert(msg.addressable);
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 18446744073709551624 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
+	ck_assert_uint_eq(msg.cseq_num, 0);
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 4294967295 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
+	ck_assert_int_eq(parse_check(REQ("OPTIONS", "sip:b@c") VIA FROM TO CID
+	    "CSeq: 2147483648 OPTIONS\r\n"), -1);
+	ck_err(SLS_E_BAD_CSEQ);
 }
 END_TEST
 
@@ -1378,6 +1438,29 @@ check_torture(const char *name)
 	sls_sip_check(&msg);
 }
 
+/* A torture message with the first `from` replaced by `to`, checked. */
+static void
+check_torture_edited(const char *name, const char *from, const char *to)
+{
+	size_t len, flen = strlen(from), tlen = strlen(to), off;
+	char *orig, *hit;
+
+	orig = load(name, &len);
+	hit = memmem(orig, len, from, flen);
+	ck_assert_msg(hit != NULL, "%s: no \"%s\"", name, from);
+	off = (size_t)(hit - orig);
+	free(gbuf);
+	glen = len - flen + tlen;
+	gbuf = malloc(glen);
+	ck_assert_ptr_nonnull(gbuf);
+	memcpy(gbuf, orig, off);
+	memcpy(gbuf + off, to, tlen);
+	memcpy(gbuf + off + tlen, hit + flen, len - off - flen);
+	free(orig);
+	ck_assert_int_eq(sls_sip_parse(&msg, gbuf, glen), 0);
+	sls_sip_check(&msg);
+}
+
 START_TEST(test_rfc4475_details)
 {
 	sls_uri_t u;
@@ -1437,6 +1520,15 @@ START_TEST(test_rfc4475_details)
 	check_torture("badinv01");
 	ck_str(msg.via.host, "192.0.2.15");
 	ck_assert_int_eq(msg.via.params_end[0], ';');
+	/* its empty list elements alone are a defect too */
+	check_torture_edited("badinv01", "192.0.2.15;;,;,,", "192.0.2.15,;,,");
+	ck_err(SLS_E_BAD_VIA);
+	ck_assert(msg.addressable);
+	ck_str(msg.via.whole, "SIP/2.0/UDP 192.0.2.15");
+	check_torture_edited("badinv01", "192.0.2.15;;,;,,", "192.0.2.15,");
+	ck_err(SLS_E_BAD_VIA);
+	check_torture_edited("badinv01", "192.0.2.15;;,;,,", "192.0.2.15");
+	ck_err(SLS_E_NONE);
 
 	check_torture("mcl01");
 	ck_assert_int_eq(msg.content_length, 13);

@@ -1,22 +1,18 @@
 /*
- * Addresses: listen specs ("udp:ADDR:PORT"), CIDR sets, text forms and
- * the UDP sockets. Addresses are numeric only: nothing here resolves a
- * host name, so loading a config never waits on DNS.
+ * Addresses: listen specs ("udp:ADDR:PORT"), CIDR sets and text forms.
+ * Pure: no socket, no log. Addresses are numeric only: nothing here
+ * resolves a host name, so loading a config never waits on DNS.
  */
 #include "config.h"
 
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "lib/log.h"
-#include "net.h"
+#include "addr.h"
+#include "lib/num.h"
 
 #define SLS_DEFAULT_PORT	5060
-#define SOCKBUF_SIZE		(4 * 1024 * 1024)
 
 static int
 seterr(char *err, size_t errlen, const char *msg, const char *arg)
@@ -24,24 +20,6 @@ seterr(char *err, size_t errlen, const char *msg, const char *arg)
 	if (errlen > 0)
 		snprintf(err, errlen, "%s%s", msg, arg);
 	return -1;
-}
-
-/* "5060" -> 5060; digits only, at most 65535. -1 if bad. */
-static long
-parse_port(const char *s)
-{
-	long v = 0;
-
-	if (*s == '\0')
-		return -1;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > 65535)
-			return -1;
-	}
-	return v;
 }
 
 int
@@ -53,7 +31,7 @@ sls_listen_parse(const char *spec, sls_listen_t *l, char *err, size_t errlen)
 	struct sockaddr_in6 *sin6;
 	bool v6 = false;
 	size_t hlen;
-	long pnum = SLS_DEFAULT_PORT;
+	unsigned pnum = SLS_DEFAULT_PORT;
 
 	memset(l, 0, sizeof(*l));
 	if (strlen(spec) >= sizeof(l->text))
@@ -91,7 +69,7 @@ sls_listen_parse(const char *spec, sls_listen_t *l, char *err, size_t errlen)
 		return seterr(err, errlen, "bad address", "");
 	memcpy(host, p, hlen);
 	host[hlen] = '\0';
-	if (port != NULL && (pnum = parse_port(port)) < 0)
+	if (port != NULL && !sls_parse_port(port, port + strlen(port), &pnum))
 		return seterr(err, errlen, "bad port (0..65535)", "");
 
 	if (v6) {
@@ -126,7 +104,7 @@ sls_cidr_parse(const char *spec, sls_cidr_t *c, char *err, size_t errlen)
 	const char *slash;
 	size_t hlen;
 	unsigned max, i;
-	long plen;
+	uint64_t plen;
 
 	memset(c, 0, sizeof(*c));
 	slash = strchr(spec, '/');
@@ -152,9 +130,9 @@ sls_cidr_parse(const char *spec, sls_cidr_t *c, char *err, size_t errlen)
 	}
 	c->prefix = max;
 	if (slash != NULL) {
-		/* parse_port's digit rules, bounded by the family's width */
-		plen = parse_port(slash + 1);
-		if (plen < 0 || plen > (long)max)
+		/* digits only, at most the family's width */
+		if (!sls_parse_uint(slash + 1, slash + 1 + strlen(slash + 1),
+		    max, &plen))
 			return seterr(err, errlen, max == 32 ?
 			    "bad prefix length (0..32)" :
 			    "bad prefix length (0..128)", "");
@@ -327,76 +305,4 @@ sls_addr_equal(const struct sockaddr *a, const struct sockaddr *b)
 		    sizeof(a6->sin6_addr)) == 0;
 	}
 	return false;
-}
-
-static int
-setopt_int(int fd, int level, int name, int value)
-{
-	return setsockopt(fd, level, name, &value, sizeof(value));
-}
-
-/* Raise a socket buffer to SOCKBUF_SIZE if the system lets us. */
-static void
-raise_buffer(int fd, int name, int force_name)
-{
-	int v;
-	socklen_t len = sizeof(v);
-
-	/* The FORCE variant ignores rmem_max/wmem_max but needs
-	   CAP_NET_ADMIN; the plain one is capped by those sysctls. */
-	if (setopt_int(fd, SOL_SOCKET, force_name, SOCKBUF_SIZE) == 0)
-		return;
-	if (getsockopt(fd, SOL_SOCKET, name, &v, &len) == 0 &&
-	    v >= SOCKBUF_SIZE)
-		return;
-	(void)setopt_int(fd, SOL_SOCKET, name, SOCKBUF_SIZE);
-}
-
-int
-sls_udp_socket(const sls_listen_t *l, bool reuseport)
-{
-	char a[SLS_ADDR_TEXTLEN];
-	const struct sockaddr *sa = (const struct sockaddr *)&l->addr;
-	int fd, saved;
-	bool v6 = sa->sa_family == AF_INET6;
-
-	sls_addr_format(sa, a, sizeof(a));
-	fd = socket(sa->sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-	    0);
-	if (fd < 0) {
-		sls_warn("socket(%s) failed", a);
-		return -1;
-	}
-	if (v6 && setopt_int(fd, IPPROTO_IPV6, IPV6_V6ONLY, 1) < 0) {
-		sls_warn("setsockopt(%s, IPV6_V6ONLY) failed", a);
-		goto fail;
-	}
-	if (reuseport && setopt_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) < 0) {
-		sls_warn("setsockopt(%s, SO_REUSEPORT) failed", a);
-		goto fail;
-	}
-	/* A wildcard socket must learn which address a datagram came to,
-	   so that the reply leaves from it. */
-	if (l->wildcard && !v6 &&
-	    setopt_int(fd, IPPROTO_IP, IP_PKTINFO, 1) < 0) {
-		sls_warn("setsockopt(%s, IP_PKTINFO) failed", a);
-		goto fail;
-	}
-	if (l->wildcard && v6 &&
-	    setopt_int(fd, IPPROTO_IPV6, IPV6_RECVPKTINFO, 1) < 0) {
-		sls_warn("setsockopt(%s, IPV6_RECVPKTINFO) failed", a);
-		goto fail;
-	}
-	raise_buffer(fd, SO_RCVBUF, SO_RCVBUFFORCE);
-	raise_buffer(fd, SO_SNDBUF, SO_SNDBUFFORCE);
-	if (bind(fd, sa, l->addrlen) < 0) {
-		sls_warn("bind(%s) failed", a);
-		goto fail;
-	}
-	return fd;
-fail:
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return -1;
 }
