@@ -82,7 +82,6 @@ failed_part(enum sls_err e)
 	case SLS_E_NO_FROM:
 	case SLS_E_BAD_FROM:
 	case SLS_E_MULTI_FROM:
-	case SLS_E_NO_FROM_TAG:
 		return P_FROM;
 	case SLS_E_NO_TO:
 	case SLS_E_BAD_TO:
