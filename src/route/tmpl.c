@@ -52,6 +52,103 @@ struct sls_tmpl {
 	part_t parts[];
 };
 
+/* Where scan() is: the parts and text bytes so far, and where they go. */
+typedef struct scanner {
+	sls_tmpl_t *t;		/* NULL: only count */
+	char *text;
+	size_t np, nt;
+	bool in_lit;		/* the last part is a literal */
+	part_t *lit;		/* that part, when filling */
+	char *err;
+	size_t errlen;
+} scanner_t;
+
+/* One literal byte c; consecutive bytes share one part. */
+static void
+scan_byte(scanner_t *sc, char c)
+{
+	if (!sc->in_lit) {
+		if (sc->t != NULL) {
+			sc->lit = &sc->t->parts[sc->np];
+			sc->lit->var = V_LIT;
+			sc->lit->s.s = sc->text + sc->nt;
+			sc->lit->s.len = 0;
+		}
+		sc->in_lit = true;
+		sc->np++;
+	}
+	if (sc->t != NULL) {
+		sc->text[sc->nt] = sls_is_ctl((unsigned char)c) ? ' ' : c;
+		sc->lit->s.len++;
+	}
+	sc->nt++;
+}
+
+/* "$hdr(Name)" with p after "$hdr("; returns the byte after ')'. */
+static const char *
+scan_hdr(scanner_t *sc, const char *name)
+{
+	size_t n;
+
+	for (n = 0; name[n] != '\0' && name[n] != ')'; n++)
+		if (!sls_is_token_char((unsigned char)name[n]))
+			break;
+	if (name[n] == '\0') {
+		snprintf(sc->err, sc->errlen, "unterminated $hdr(");
+		return NULL;
+	}
+	if (name[n] != ')' || n == 0) {
+		snprintf(sc->err, sc->errlen, "bad header name in $hdr(%.*s",
+		    (int)n + 1, name);
+		return NULL;
+	}
+	if (sc->t != NULL) {
+		part_t *pt = &sc->t->parts[sc->np];
+
+		memcpy(sc->text + sc->nt, name, n);
+		pt->var = V_HDR;
+		pt->s.s = sc->text + sc->nt;
+		pt->s.len = n;
+		pt->hdr_type = (uint8_t)sls_sip_hdr_type(pt->s);
+	}
+	sc->nt += n;
+	sc->np++;
+	return name + n + 1;
+}
+
+/* A two-letter variable at p (after '$'); returns the byte after it. */
+static const char *
+scan_var(scanner_t *sc, const char *p)
+{
+	uint8_t v = V_LIT;
+	size_t i, n;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		if (p[0] == vars[i].name[0] && p[1] == vars[i].name[1]) {
+			v = vars[i].var;
+			break;
+		}
+	}
+	if (v == V_LIT) {
+		for (n = 0; n < 32 && sls_is_token_char((unsigned char)p[n]);
+		    n++)
+			;
+		if (n == 0)
+			snprintf(sc->err, sc->errlen, "'$' not followed by a "
+			    "variable name (use $$ for a dollar sign)");
+		else
+			snprintf(sc->err, sc->errlen, "unknown variable $%.*s",
+			    (int)n, p);
+		return NULL;
+	}
+	if (sc->t != NULL) {
+		sc->t->parts[sc->np].var = v;
+		sc->t->parts[sc->np].s = SLS_STR_NULL;
+	}
+	sc->np++;
+	return p + 2;
+}
+
 /*
  * One pass over src. With t NULL it only validates and counts parts and
  * text bytes; with t it fills t->parts and the text area at text.
@@ -60,102 +157,32 @@ static int
 scan(const char *src, sls_tmpl_t *t, char *text, size_t *nparts,
     size_t *ntext, char *err, size_t errlen)
 {
+	scanner_t sc = { t, text, 0, 0, false, NULL, err, errlen };
 	const char *p = src;
-	size_t np = 0, nt = 0;
-	bool in_lit = false;
-	part_t *lit = NULL;
 
-	while (*p != '\0') {
-		const char *name;
-		size_t i, n;
-		uint8_t v = V_LIT;
-
+	while (p != NULL && *p != '\0') {
 		if (*p != '$' || p[1] == '$') {
 			/* literal byte; "$$" is one dollar */
-			char c = *p;
-
+			scan_byte(&sc, *p);
 			p += *p == '$' ? 2 : 1;
-			if (!in_lit) {
-				if (t != NULL) {
-					lit = &t->parts[np];
-					lit->var = V_LIT;
-					lit->s.s = text + nt;
-					lit->s.len = 0;
-				}
-				np++;
-				in_lit = true;
-			}
-			if (t != NULL) {
-				text[nt] =
-				    sls_is_ctl((unsigned char)c) ? ' ' : c;
-				lit->s.len++;
-			}
-			nt++;
 			continue;
 		}
-		in_lit = false;
+		sc.in_lit = false;
 		p++;
 		if (*p == '\0') {
 			snprintf(err, errlen, "'$' at the end of the template "
 			    "(use $$ for a dollar sign)");
 			return -1;
 		}
-		if (strncmp(p, "hdr(", 4) == 0) {
-			name = p + 4;
-			for (n = 0; name[n] != '\0' && name[n] != ')'; n++)
-				if (!sls_is_token_char((unsigned char)name[n]))
-					break;
-			if (name[n] == '\0') {
-				snprintf(err, errlen, "unterminated $hdr(");
-				return -1;
-			}
-			if (name[n] != ')' || n == 0) {
-				snprintf(err, errlen, "bad header name in "
-				    "$hdr(%.*s", (int)n + 1, name);
-				return -1;
-			}
-			if (t != NULL) {
-				part_t *pt = &t->parts[np];
-
-				memcpy(text + nt, name, n);
-				pt->var = V_HDR;
-				pt->s.s = text + nt;
-				pt->s.len = n;
-				pt->hdr_type = (uint8_t)sls_sip_hdr_type(pt->s);
-			}
-			nt += n;
-			np++;
-			p = name + n + 1;
-			continue;
-		}
-		for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
-			if (p[0] == vars[i].name[0] &&
-			    p[1] == vars[i].name[1]) {
-				v = vars[i].var;
-				break;
-			}
-		}
-		if (v == V_LIT) {
-			for (n = 0; n < 32 &&
-			    sls_is_token_char((unsigned char)p[n]); n++)
-				;
-			if (n == 0)
-				snprintf(err, errlen, "'$' not followed by a "
-				    "variable name (use $$ for a dollar sign)");
-			else
-				snprintf(err, errlen, "unknown variable $%.*s",
-				    (int)n, p);
-			return -1;
-		}
-		if (t != NULL) {
-			t->parts[np].var = v;
-			t->parts[np].s = SLS_STR_NULL;
-		}
-		np++;
-		p += 2;
+		if (strncmp(p, "hdr(", 4) == 0)
+			p = scan_hdr(&sc, p + 4);
+		else
+			p = scan_var(&sc, p);
 	}
-	*nparts = np;
-	*ntext = nt;
+	if (p == NULL)
+		return -1;
+	*nparts = sc.np;
+	*ntext = sc.nt;
 	return 0;
 }
 
