@@ -14,6 +14,8 @@ route "keepalive" {
 }
 EOF2
 }
+replied() { [ "$(stat sl:sent_replies)" -ge "$1" ]; }
+
 gen_conf 0
 start_server
 
@@ -22,10 +24,7 @@ SIPP_RATE=2000 run_sipp options-allow.xml $CALLS -nr &
 SIPP_PID=$!
 for n in 1 2 3 4 5; do
 	# reload once sipp has got a further ~1500 replies (bounded wait)
-	i=0
-	while [ "$(stat sl:sent_replies)" -lt $((n * 1500)) ] && [ $i -lt 100 ]; do
-		sleep 0.1; i=$((i + 1))
-	done
+	wait_until 30 replied $((n * 1500))
 	gen_conf "$n"
 	out=$(ctl reload) || fail "reload $n failed: $out"
 done
