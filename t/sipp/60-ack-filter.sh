@@ -1,7 +1,8 @@
 #!/bin/bash
-# ACK filtering (SPEC 4): the ACKs of our own replies are absorbed (same
-# branch, new branch after a 2xx, re-INVITE with the client's to-tag),
-# late and foreign ACKs pass, and the event routes log each case.
+# ACK filtering (slserver.conf(5), ACK FILTERING): the ACKs of our own
+# replies are absorbed (same branch, new branch after a 2xx, re-INVITE
+# with the client's to-tag), late and foreign ACKs pass, and the event
+# routes log each case.
 . "$(dirname "$0")/../lib.sh"
 
 # ack_timeout is generous until the late-ACK part reloads it down to
