@@ -5,11 +5,11 @@
 # built, then configured with --runstatedir=/tmp/b and rebuilt: the
 # binary must hold the new FIFO path and not the old one.
 #
-# Exit: 0 pass, 1 fail, 77 skip (no strings or realpath), 99 hard error.
+# Exit: 0 pass, 1 fail, 77 skip (a tool missing), 99 hard error.
 # Run by automake with SLS_BUILDDIR set; by hand it takes its own tree.
 
 SLS_BUILDDIR=${SLS_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
-for tool in strings realpath timeout; do
+for tool in strings realpath timeout flock; do
 	command -v "$tool" >/dev/null ||
 		{ echo "SKIP: no $tool"; exit 77; }
 done
@@ -29,9 +29,11 @@ error() { echo "ERROR: $*"; tail -30 "$log"; exit 99; }
 
 # The distributed files only, no build output: "make distdir", whose
 # subdirectories need the target as a path relative to the build tree.
+# The lock on src/ keeps it from running beside t/install.sh's make.
 top=$(cd "$SLS_BUILDDIR" && pwd -P)
 rel=$(realpath -m --relative-to="$top" "$tmp/src") || exit 99
-run make -C "$top" distdir distdir="$rel" || error "make distdir failed"
+run flock "$top/src" make -C "$top" distdir distdir="$rel" ||
+	error "make distdir failed"
 cd "$tmp/src" || exit 99
 
 # paths.h is a BUILT_SOURCE, which "make TARGET" does not build by itself

@@ -9,7 +9,9 @@
 
 SLS_BUILDDIR=${SLS_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 [ -f "$SLS_BUILDDIR/Makefile" ] || { echo "SKIP: no configured tree"; exit 77; }
-command -v cmp >/dev/null || { echo "SKIP: no cmp"; exit 77; }
+for tool in cmp flock timeout; do
+	command -v "$tool" >/dev/null || { echo "SKIP: no $tool"; exit 77; }
+done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sls-install.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
@@ -17,10 +19,13 @@ trap 'exit 99' INT TERM
 failed=0
 fail() { echo "FAIL: $*"; failed=1; }
 
-# A make of its own: not a job of the "make check" that runs this.
+# A make of its own: not a job of the "make check" that runs this. It
+# holds a lock on src/ (as t/build-paths.sh does), so that two makes in
+# the build tree never regenerate src/lib/paths.h at the same time.
 mk() {
-	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
-	    timeout 100 make -s -C "$SLS_BUILDDIR" "$@" >>"$tmp/make.out" 2>&1
+	env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL timeout 100 \
+	    flock "$SLS_BUILDDIR/src" make -s -C "$SLS_BUILDDIR" "$@" \
+	    >>"$tmp/make.out" 2>&1
 }
 
 # 1. An untouched installation uninstalls completely.
