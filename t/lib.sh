@@ -177,3 +177,10 @@ finish() {
 	[ "$FAILED" -eq 0 ] && { log PASS; exit 0; }
 	exit 1
 }
+
+# udp_drops: datagrams the kernel dropped because a UDP socket's receive
+# buffer was full (in this test's network namespace, when it has one).
+udp_drops() {
+	awk '$1 == "Udp:" && $6 ~ /^[0-9]+$/ { print $6; exit }' \
+	    /proc/net/snmp 2>/dev/null
+}

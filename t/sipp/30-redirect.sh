@@ -11,7 +11,7 @@ route "us-numbers" {
 	sl_send_reply = "302 Moved Temporarily"
 }
 route "rest" {
-	send_reply = "404 Not Found"
+	send_reply = "404 Not Found - $rU"
 }
 EOF2
 start_server
@@ -19,6 +19,6 @@ run_sipp invite-302.xml 10 -s 12125551234 || fail "redirect calls failed"
 expect_stat sl:302_replies 10
 expect_stat sl:received_ACKs 10
 # a number the route does not match falls through to the 404
-run_sipp invite-404.xml 5 -s 5551234 && fail "non-US number was redirected"
+run_sipp invite-404.xml 5 -s 5551234 || fail "non-US number not answered 404"
 expect_stat sl:404_replies 5
 finish

@@ -21,10 +21,10 @@ send_udp 'OPTIONS sip:x@127.0.0.1 SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n'
 send_udp 'hello\r\n\r\n'
 head -c 5000 /dev/zero | tr '\0' 'A' > "$T/big"
 cat "$T/big" > "/dev/udp/127.0.0.1/$PORT"
-i=0
-while { [ "$(stat core:oversize)" != 1 ] || [ "$(stat core:err_requests)" != 12 ]; } && [ $i -lt 50 ]; do
-	sleep 0.1; i=$((i + 1))
-done
+counted() {
+	[ "$(stat core:oversize)" = 1 ] && [ "$(stat core:err_requests)" = 12 ]
+}
+wait_until 20 counted
 expect_stat core:err_requests 12
 expect_stat core:oversize 1
 expect_stat sl:sent_replies 10

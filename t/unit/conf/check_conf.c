@@ -250,8 +250,8 @@ START_TEST(sample)
 
 	ck_assert_str_eq(sls_tmpl_source(c->ev_filtered_ack),
 	    "absorbed ACK $ci from $si:$sp");
-	ck_assert_str_eq(sls_tmpl_source(c->ev_local_response),
-	    "sent $rs $rr to $si:$sp");
+	/* commented out: one log line per reply floods syslog */
+	ck_assert_ptr_null(c->ev_local_response);
 	sls_conf_free(c);
 	sls_conf_free(d);
 }
