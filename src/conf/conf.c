@@ -27,14 +27,15 @@
 
 #include "lib/paths.h"
 #include "conf.h"
+#include "lib/chars.h"
 #include "lib/log.h"
+#include "route/compile.h"
 #include "shm/segment.h"
 
 
 #define CONF_MAX_SIZE	(1024 * 1024)	/* bytes of a config file */
 #define MSG_MAX		512		/* one error message */
 #define TEXT_MAX	255		/* server_header, default_reason */
-#define RE_FLAGS	(REG_EXTENDED | REG_ICASE | REG_NOSUB)
 
 /* ---- the option table ------------------------------------------------ */
 
@@ -385,315 +386,13 @@ section_line(cfg_t *sec, bool event)
 
 /* ---- checks shared by callbacks and the build ------------------------ */
 
-/* RFC 3261 token characters (method names, header names). */
-static bool
-is_token(const char *s, size_t n)
-{
-	size_t i;
-
-	if (n == 0)
-		return false;
-	for (i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || strchr("-.!%*_+`'~", c) != NULL))
-			return false;
-	}
-	return true;
-}
-
+/* A control character (lib/chars.h), or HT: no place for it here. */
 static bool
 has_ctl(const char *s)
 {
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			return true;
-	return false;
-}
+	size_t n = strlen(s);
 
-static const char *
-skip_ws(const char *s)
-{
-	return s + strspn(s, " \t");
-}
-
-/* Length of s without trailing blanks. */
-static size_t
-trim_len(const char *s, size_t n)
-{
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-		n--;
-	return n;
-}
-
-static regex_t *
-compile_re(const char *src, char *err, size_t errlen)
-{
-	regex_t *re;
-	int rc;
-
-	if ((re = malloc(sizeof(*re))) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	if ((rc = regcomp(re, src, RE_FLAGS)) != 0) {
-		char m[128];
-
-		regerror(rc, re, m, sizeof(m));
-		snprintf(err, errlen, "bad regular expression \"%s\": %s", src,
-		    m);
-		free(re);
-		return NULL;
-	}
-	return re;
-}
-
-static void
-free_re(regex_t *re)
-{
-	if (re != NULL) {
-		regfree(re);
-		free(re);
-	}
-}
-
-/* "Name: ERE" -> condition. */
-static int
-parse_header(const char *spec, sls_hdr_cond_t *h, char *err, size_t errlen)
-{
-	const char *colon, *name = skip_ws(spec);
-	char m[256];
-	size_t n;
-	int rc;
-
-	memset(h, 0, sizeof(*h));
-	if ((colon = strchr(name, ':')) == NULL) {
-		snprintf(err, errlen, "expected \"Name: ERE\"");
-		return -1;
-	}
-	n = trim_len(name, (size_t)(colon - name));
-	if (!is_token(name, n)) {
-		snprintf(err, errlen, "bad header name");
-		return -1;
-	}
-	if ((rc = regcomp(&h->re, skip_ws(colon + 1), RE_FLAGS)) != 0) {
-		regerror(rc, &h->re, m, sizeof(m));
-		snprintf(err, errlen, "bad regular expression: %s", m);
-		return -1;
-	}
-	if ((h->name = strndup(name, n)) == NULL) {
-		regfree(&h->re);
-		snprintf(err, errlen, "out of memory");
-		return -1;
-	}
-	h->type = sls_sip_hdr_type((sls_str_t){ h->name, n });
-	return 0;
-}
-
-static void
-free_header(sls_hdr_cond_t *h)
-{
-	if (h->name != NULL) {
-		free(h->name);
-		regfree(&h->re);
-	}
-}
-
-static sls_tmpl_t *
-compile_tmpl(const char *src, size_t n, char *err, size_t errlen)
-{
-	sls_tmpl_t *t;
-	char *s;
-
-	if ((s = strndup(src, n)) == NULL) {
-		snprintf(err, errlen, "out of memory");
-		return NULL;
-	}
-	t = sls_tmpl_compile(s, err, errlen);
-	free(s);
-	return t;
-}
-
-/* RFC 3261 qvalue: "0" ["." 0*3DIGIT] / "1" ["." 0*3("0")]. */
-static int
-parse_q(const char *s, int *milli)
-{
-	int v, i, scale = 100;
-
-	if (*s != '0' && *s != '1')
-		return -1;
-	v = (*s++ - '0') * 1000;
-	if (*s == '.') {
-		s++;
-		for (i = 0; i < 3 && *s >= '0' && *s <= '9'; i++, s++) {
-			v += (*s - '0') * scale;
-			scale /= 10;
-		}
-	}
-	if (*s != '\0' || v > 1000)
-		return -1;
-	*milli = v;
-	return 0;
-}
-
-/* "TEMPLATE [q=0.N]" -> branch. */
-static int
-parse_branch(const char *spec, sls_branch_spec_t *b, char *err,
-    size_t errlen)
-{
-	const char *s = skip_ws(spec), *q = NULL;
-	size_t n = trim_len(s, strlen(s)), i;
-
-	b->uri = NULL;
-	b->q_milli = -1;
-	for (i = n; i > 0; i--)
-		if (s[i - 1] == ' ' || s[i - 1] == '\t')
-			break;
-	if (strncmp(s + i, "q=", 2) == 0) {
-		char qv[16];
-		size_t qn;
-
-		q = s + i + 2;
-		qn = (size_t)(s + n - q);
-		if (qn < sizeof(qv)) {
-			memcpy(qv, q, qn);
-			qv[qn] = '\0';
-		}
-		if (qn >= sizeof(qv) || parse_q(qv, &b->q_milli) < 0) {
-			snprintf(err, errlen, "bad q value \"%.*s\" (0 to 1, "
-			    "at most 3 decimals)", (int)qn, q);
-			return -1;
-		}
-		n = trim_len(s, i);
-	}
-	if (n == 0) {
-		snprintf(err, errlen, "empty URI");
-		return -1;
-	}
-	if ((b->uri = compile_tmpl(s, n, err, errlen)) == NULL)
-		return -1;
-	return 0;
-}
-
-/* "Name: value" (a template) for append_to_reply. */
-static sls_tmpl_t *
-parse_append(const char *spec, char *err, size_t errlen)
-{
-	const char *colon = strchr(spec, ':');
-	size_t n;
-
-	if (colon == NULL || !is_token(spec, (size_t)(colon - spec))) {
-		snprintf(err, errlen, "expected \"Name: value\"");
-		return NULL;
-	}
-	n = (size_t)(colon - spec);
-	switch (sls_sip_hdr_type((sls_str_t){ spec, n })) {
-	case SLS_HDR_VIA:
-	case SLS_HDR_FROM:
-	case SLS_HDR_TO:
-	case SLS_HDR_CALLID:
-	case SLS_HDR_CSEQ:
-	case SLS_HDR_CLEN:
-		snprintf(err, errlen, "%.*s is a header slserver writes itself",
-		    (int)n, spec);
-		return NULL;
-	default:
-		break;
-	}
-	return sls_tmpl_compile(spec, err, errlen);
-}
-
-/*
- * "CODE REASON" -> code and reason templates. A constant code must be an
- * integer 100..699 (*const_code); one with variables is checked per
- * request. No reason -> NULL.
- */
-static int
-parse_reply(const char *spec, sls_tmpl_t **code, sls_tmpl_t **reason,
-    int *const_code, char *err, size_t errlen)
-{
-	const char *s = skip_ws(spec), *r;
-	size_t n = strcspn(s, " \t"), rn, i;
-	char sub[256];
-	long v = 0;
-
-	*code = *reason = NULL;
-	*const_code = 0;
-	if (n == 0) {
-		snprintf(err, errlen, "missing reply code");
-		return -1;
-	}
-	if ((*code = compile_tmpl(s, n, sub, sizeof(sub))) == NULL) {
-		snprintf(err, errlen, "reply code: %s", sub);
-		return -1;
-	}
-	if (sls_tmpl_is_const(*code)) {
-		for (i = 0; i < n && s[i] >= '0' && s[i] <= '9'; i++)
-			if (v < 1000)
-				v = v * 10 + (s[i] - '0');
-		if (i < n) {
-			snprintf(err, errlen, "reply code \"%.*s\" is not a "
-			    "number", (int)n, s);
-			goto fail;
-		}
-		if (v < 100 || v > 699) {
-			snprintf(err, errlen, "reply code %.*s out of range "
-			    "100..699", (int)n, s);
-			goto fail;
-		}
-		*const_code = (int)v;
-	}
-	r = skip_ws(s + n);
-	rn = trim_len(r, strlen(r));
-	if (rn > 0 &&
-	    (*reason = compile_tmpl(r, rn, sub, sizeof(sub))) == NULL) {
-		snprintf(err, errlen, "reply reason: %s", sub);
-		goto fail;
-	}
-	return 0;
-fail:
-	sls_tmpl_free(*code);
-	*code = NULL;
-	return -1;
-}
-
-/*
- * forward = "udp:HOST[:PORT]". Forwarding is a later milestone: a
- * well-formed target is still refused, with a clear message, until then.
- */
-static int
-check_forward(const char *spec, char *err, size_t errlen)
-{
-	const char *h, *end;
-
-	if (strncmp(spec, "udp:", 4) != 0)
-		goto bad;
-	h = spec + 4;
-	if (*h == '[') {
-		if ((end = strchr(h, ']')) == NULL || end == h + 1)
-			goto bad;
-		end++;
-	} else {
-		end = h + strcspn(h, ":");
-		if (end == h)
-			goto bad;
-	}
-	if (*end == ':') {
-		size_t n = strlen(end + 1);
-
-		if (n == 0 || n > 5 || strspn(end + 1, "0123456789") != n ||
-		    atol(end + 1) > 65535)
-			goto bad;
-	} else if (*end != '\0') {
-		goto bad;
-	}
-	snprintf(err, errlen, "forward is not supported yet");
-	return -1;
-bad:
-	snprintf(err, errlen, "forward \"%s\": expected udp:HOST[:PORT]",
-	    spec);
-	return -1;
+	return sls_has_ctl(s, n) || memchr(s, '\t', n) != NULL;
 }
 
 /* ---- validate callbacks: global options ------------------------------ */
@@ -928,7 +627,7 @@ v_method(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = list_value(opt);
 
-	if (v != NULL && !is_token(v, strlen(v)))
+	if (v != NULL && !sls_is_token(v, strlen(v)))
 		cerr(cfg, "method \"%s\" is not a SIP method token", v);
 	return 0;
 }
@@ -943,9 +642,9 @@ v_regex(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v == NULL)
 		return 0;
-	if ((re = compile_re(v, err, sizeof(err))) == NULL)
+	if ((re = sls_compile_re(v, err, sizeof(err))) == NULL)
 		cerr(cfg, "%s: %s", cfg_opt_name(opt), err);
-	free_re(re);
+	sls_compile_re_free(re);
 	return 0;
 }
 
@@ -970,10 +669,10 @@ v_header(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v == NULL)
 		return 0;
-	if (parse_header(v, &h, err, sizeof(err)) < 0)
+	if (sls_compile_header(v, &h, err, sizeof(err)) < 0)
 		cerr(cfg, "header \"%s\": %s", v, err);
 	else
-		free_header(&h);
+		sls_compile_header_free(&h);
 	return 0;
 }
 
@@ -1008,7 +707,7 @@ v_branch(cfg_t *cfg, cfg_opt_t *opt)
 	if (cfg_opt_size(opt) == SLS_MAX_BRANCHES + 1)
 		cerr(cfg, "route \"%s\" has more than %d append_branch items",
 		    cfg_title(cfg), SLS_MAX_BRANCHES);
-	if (parse_branch(v, &b, err, sizeof(err)) < 0)
+	if (sls_compile_branch(v, &b, err, sizeof(err)) < 0)
 		cerr(cfg, "append_branch \"%s\": %s", v, err);
 	else
 		sls_tmpl_free(b.uri);
@@ -1027,7 +726,7 @@ v_append(cfg_t *cfg, cfg_opt_t *opt)
 	if (cfg_opt_size(opt) == SLS_MAX_APPENDS + 1)
 		cerr(cfg, "route \"%s\" has more than %d append_to_reply "
 		    "items", cfg_title(cfg), SLS_MAX_APPENDS);
-	if ((t = parse_append(v, err, sizeof(err))) == NULL)
+	if ((t = sls_compile_append(v, err, sizeof(err))) == NULL)
 		cerr(cfg, "append_to_reply \"%s\": %s", v, err);
 	sls_tmpl_free(t);
 	return 0;
@@ -1044,7 +743,7 @@ v_reply(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v == NULL)
 		return 0;
-	if (parse_reply(v, &code, &reason, &cc, err, sizeof(err)) < 0) {
+	if (sls_compile_reply(v, &code, &reason, &cc, err, sizeof(err)) < 0) {
 		cerr(cfg, "%s", err);
 	} else {
 		sls_tmpl_free(code);
@@ -1071,7 +770,7 @@ v_forward(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v == NULL)
 		return 0;
-	if (check_forward(v, err, sizeof(err)) < 0)
+	if (sls_compile_forward(v, err, sizeof(err)) < 0)
 		cerr(cfg, "%s", err);
 	check_finals(cfg);
 	return 0;
@@ -1181,13 +880,13 @@ build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 		r->nmethods++;
 	}
 	if ((v = cfg_getstr(sec, "ruri")) != NULL &&
-	    (r->ruri_re = compile_re(v, err, errlen)) == NULL)
+	    (r->ruri_re = sls_compile_re(v, err, errlen)) == NULL)
 		return -1;
 	if ((v = cfg_getstr(sec, "from")) != NULL &&
-	    (r->from_re = compile_re(v, err, errlen)) == NULL)
+	    (r->from_re = sls_compile_re(v, err, errlen)) == NULL)
 		return -1;
 	if ((v = cfg_getstr(sec, "to")) != NULL &&
-	    (r->to_re = compile_re(v, err, errlen)) == NULL)
+	    (r->to_re = sls_compile_re(v, err, errlen)) == NULL)
 		return -1;
 
 	n = cfg_size(sec, "source");
@@ -1202,7 +901,7 @@ build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 	if (n > 0 && (r->headers = calloc(n, sizeof(sls_hdr_cond_t))) == NULL)
 		goto oom;
 	for (i = 0; i < n; i++, r->nheaders++)
-		if (parse_header(cfg_getnstr(sec, "header", i),
+		if (sls_compile_header(cfg_getnstr(sec, "header", i),
 		    &r->headers[i], err, errlen) < 0)
 			return -1;
 	r->match_error = cfg_getbool(sec, "error") == cfg_true;
@@ -1220,7 +919,7 @@ build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 	if (n > 0 && (r->branches = calloc(n, sizeof(*r->branches))) == NULL)
 		goto oom;
 	for (i = 0; i < n; i++, r->nbranches++)
-		if (parse_branch(cfg_getnstr(sec, "append_branch", i),
+		if (sls_compile_branch(cfg_getnstr(sec, "append_branch", i),
 		    &r->branches[i], err, errlen) < 0)
 			return -1;
 
@@ -1230,7 +929,7 @@ build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 	if (n > 0 && (r->appends = calloc(n, sizeof(sls_tmpl_t *))) == NULL)
 		goto oom;
 	for (i = 0; i < n; i++, r->nappends++)
-		if ((r->appends[i] = parse_append(cfg_getnstr(sec,
+		if ((r->appends[i] = sls_compile_append(cfg_getnstr(sec,
 		    "append_to_reply", i), err, errlen)) == NULL)
 			return -1;
 
@@ -1242,8 +941,8 @@ build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 		r->action = SLS_ACT_REPLY_ERROR;
 	else if (cfg_getbool(sec, "drop") == cfg_true)
 		r->action = SLS_ACT_DROP;
-	if (v != NULL && parse_reply(v, &r->code, &r->reason, &r->const_code,
-	    err, errlen) < 0)
+	if (v != NULL && sls_compile_reply(v, &r->code, &r->reason,
+	    &r->const_code, err, errlen) < 0)
 		return -1;
 	if (r->action == SLS_ACT_NONE) {
 		snprintf(err, errlen, "no final action");
@@ -1499,12 +1198,12 @@ sls_conf_free(sls_conf_t *c)
 		for (j = 0; j < r->nmethods; j++)
 			free(r->methods[j]);
 		free(r->methods);
-		free_re(r->ruri_re);
-		free_re(r->from_re);
-		free_re(r->to_re);
+		sls_compile_re_free(r->ruri_re);
+		sls_compile_re_free(r->from_re);
+		sls_compile_re_free(r->to_re);
 		free(r->sources);
 		for (j = 0; j < r->nheaders; j++)
-			free_header(&r->headers[j]);
+			sls_compile_header_free(&r->headers[j]);
 		free(r->headers);
 		sls_tmpl_free(r->xlog);
 		sls_tmpl_free(r->set_ruri);
