@@ -1,6 +1,7 @@
 /*
  * The configuration, loaded from slserver.conf into an immutable
- * sls_conf_t. conf.c is the only includer of <confuse.h>.
+ * sls_conf_t. conf/ is the only includer of <confuse.h> (through its
+ * private internal.h; this header does not include it).
  */
 #ifndef SLS_CONF_H
 #define SLS_CONF_H
