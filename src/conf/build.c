@@ -23,8 +23,9 @@ dup_str(const char *s, bool *oom)
 	return d;
 }
 
+/* The name, line and conditions of a route. */
 static int
-build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
+build_conditions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 {
 	unsigned i, n;
 	bool oom = false;
@@ -68,6 +69,19 @@ build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 		    &r->headers[i], err, errlen) < 0)
 			return -1;
 	r->match_error = cfg_getbool(sec, "error") == cfg_true;
+	if (!oom)
+		return 0;
+oom:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+/* The actions of a route, its final action last. */
+static int
+build_actions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
+{
+	unsigned i, n;
+	const char *v;
 
 	if ((v = cfg_getstr(sec, "xlog")) != NULL &&
 	    (r->xlog = sls_tmpl_compile(v, err, errlen)) == NULL)
@@ -111,11 +125,18 @@ build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 		snprintf(err, errlen, "no final action");
 		return -1;
 	}
-	if (!oom)
-		return 0;
+	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");
 	return -1;
+}
+
+static int
+build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
+{
+	if (build_conditions(sec, r, err, errlen) < 0)
+		return -1;
+	return build_actions(sec, r, err, errlen);
 }
 
 static int
@@ -128,11 +149,55 @@ online_cpus(void)
 	return n > SLS_MAX_WORKERS ? SLS_MAX_WORKERS : (int)n;
 }
 
+/* The routes and event routes of c. */
+static int
+build_routes(cfg_t *cfg, sls_conf_t *c)
+{
+	char err[MSG_MAX - 64];
+	cfg_t *sec;
+	unsigned i, n;
+
+	n = cfg_size(cfg, "route");
+	if (n > 0 && (c->routes = calloc(n, sizeof(sls_route_t))) == NULL)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		sec = cfg_getnsec(cfg, "route", i);
+		c->nroutes++;
+		if (build_route(sec, &c->routes[i], err, sizeof(err)) < 0) {
+			sls_conf_err(c->routes[i].line, "route \"%s\": %s",
+			    cfg_title(sec), err);
+			return -1;
+		}
+	}
+
+	n = cfg_size(cfg, "event_route");
+	for (i = 0; i < n; i++) {
+		sls_tmpl_t **t;
+		const char *x;
+
+		sec = cfg_getnsec(cfg, "event_route", i);
+		if (strcmp(cfg_title(sec), "sl:filtered-ack") == 0)
+			t = &c->ev_filtered_ack;
+		else
+			t = &c->ev_local_response;
+		if ((x = cfg_getstr(sec, "xlog")) != NULL &&
+		    (*t = sls_tmpl_compile(x, err, sizeof(err))) == NULL) {
+			sls_conf_err(sls_conf_section_line(sec, true),
+			    "event_route \"%s\": %s", cfg_title(sec), err);
+			return -1;
+		}
+	}
+	return 0;
+oom:
+	sls_conf_err(0, "out of memory");
+	return -1;
+}
+
 int
 sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 {
 	char err[MSG_MAX - 64];
-	cfg_t *sl = cfg_getsec(cfg, "sl"), *sec;
+	cfg_t *sl = cfg_getsec(cfg, "sl");
 	unsigned i, n;
 	bool oom = false;
 
@@ -174,38 +239,7 @@ sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 	c->sl.tag_secret = dup_str(cfg_getstr(sl, "tag_secret"), &oom);
 	if (oom)
 		goto oom;
-
-	n = cfg_size(cfg, "route");
-	if (n > 0 && (c->routes = calloc(n, sizeof(sls_route_t))) == NULL)
-		goto oom;
-	for (i = 0; i < n; i++) {
-		sec = cfg_getnsec(cfg, "route", i);
-		c->nroutes++;
-		if (build_route(sec, &c->routes[i], err, sizeof(err)) < 0) {
-			sls_conf_err(c->routes[i].line, "route \"%s\": %s",
-			    cfg_title(sec), err);
-			return -1;
-		}
-	}
-
-	n = cfg_size(cfg, "event_route");
-	for (i = 0; i < n; i++) {
-		sls_tmpl_t **t;
-		const char *x;
-
-		sec = cfg_getnsec(cfg, "event_route", i);
-		if (strcmp(cfg_title(sec), "sl:filtered-ack") == 0)
-			t = &c->ev_filtered_ack;
-		else
-			t = &c->ev_local_response;
-		if ((x = cfg_getstr(sec, "xlog")) != NULL &&
-		    (*t = sls_tmpl_compile(x, err, sizeof(err))) == NULL) {
-			sls_conf_err(sls_conf_section_line(sec, true),
-			    "event_route \"%s\": %s", cfg_title(sec), err);
-			return -1;
-		}
-	}
-	return 0;
+	return build_routes(cfg, c);
 oom:
 	sls_conf_err(0, "out of memory");
 	return -1;

@@ -64,6 +64,73 @@ note_header(const tok_t *kw, const tok_t *title)
 }
 
 /*
+ * A comment at p is blanked out: returns where the scan goes on (p when
+ * there is no comment there), NULL for an unterminated C comment.
+ */
+static char *
+skip_comment(char *p, int *line)
+{
+	char *q, *x;
+
+	if (*p == '#' || (p[0] == '/' && p[1] == '/' &&
+	    !word_char(p[strspn(p, "/")]))) {
+		q = p + strcspn(p, "\n");
+		blank(p, q);
+		return q;
+	}
+	if (p[0] == '/' && p[1] == '*') {
+		if ((q = strstr(p + 2, "*/")) == NULL) {
+			sls_conf_err(*line, "unterminated /* comment");
+			return NULL;
+		}
+		q += 2;
+		for (x = p; x < q; x++)
+			if (*x == '\n')
+				(*line)++;
+		blank(p, q);
+		return q;
+	}
+	return p;
+}
+
+/*
+ * The quoted string at p: returns the character after its closing quote,
+ * or NULL when it is unterminated; word gets its text if plain. The
+ * lexer's escapes and ${VAR} never hide the closing quote; a title using
+ * them is not noted.
+ */
+static char *
+skip_quoted(char *p, int *line, tok_t *word)
+{
+	char c = *p, *q;
+	bool plain = true;
+
+	for (q = p + 1; *q != c; q++) {
+		if (*q == '\0') {
+			sls_conf_err(word->line, "unterminated string");
+			return NULL;
+		}
+		if (*q == '\n')
+			(*line)++;
+		if (*q == '\\' && q[1] != '\0') {
+			if (q[1] == '\n')
+				(*line)++;
+			q++;
+			plain = false;
+		} else if (c == '"' && q[0] == '$' &&
+		    q[1] == '{' && strchr(q, '}') != NULL) {
+			q = strchr(q, '}');
+			plain = false;
+		}
+	}
+	if (plain) {
+		word->s = p + 1;
+		word->len = (size_t)(q - p - 1);
+	}
+	return q + 1;
+}
+
+/*
  * libconfuse 3.3 counts a '#' or '//' comment line as three lines and a
  * C comment's end as one more, and it rejects a comment inside a list
  * ("unexpected token"). So comments are blanked out before parsing: each
@@ -79,9 +146,8 @@ int
 sls_conf_prescan(char *buf)
 {
 	tok_t t[2];
-	char *p = buf, *q, *x;
+	char *p = buf, *q;
 	int line = 1, depth = 0, nt = 0, outer = 0;
-	bool plain;
 	char c;
 
 	while ((c = *p) != '\0') {
@@ -92,54 +158,15 @@ sls_conf_prescan(char *buf)
 			p++;
 			continue;
 		}
-		if (c == '#' || (c == '/' && p[1] == '/' &&
-		    !word_char(p[strspn(p, "/")]))) {
-			q = p + strcspn(p, "\n");
-			blank(p, q);
-			p = q;
-			continue;
-		}
-		if (c == '/' && p[1] == '*') {
-			if ((q = strstr(p + 2, "*/")) == NULL) {
-				sls_conf_err(line, "unterminated /* comment");
-				return -1;
-			}
-			q += 2;
-			for (x = p; x < q; x++)
-				if (*x == '\n')
-					line++;
-			blank(p, q);
+		if ((q = skip_comment(p, &line)) == NULL)
+			return -1;
+		if (q != p) {
 			p = q;
 			continue;
 		}
 		if (c == '"' || c == '\'') {
-			/* the lexer's escapes and ${VAR} never hide the
-			   closing quote; a title using them is not noted */
-			plain = true;
-			for (q = p + 1; *q != c; q++) {
-				if (*q == '\0') {
-					sls_conf_err(word.line,
-					    "unterminated string");
-					return -1;
-				}
-				if (*q == '\n')
-					line++;
-				if (*q == '\\' && q[1] != '\0') {
-					if (q[1] == '\n')
-						line++;
-					q++;
-					plain = false;
-				} else if (c == '"' && q[0] == '$' &&
-				    q[1] == '{' && strchr(q, '}') != NULL) {
-					q = strchr(q, '}');
-					plain = false;
-				}
-			}
-			if (plain) {
-				word.s = p + 1;
-				word.len = (size_t)(q - p - 1);
-			}
-			p = q + 1;
+			if ((p = skip_quoted(p, &line, &word)) == NULL)
+				return -1;
 		} else if (c == '$' && p[1] == '{' &&
 		    (q = strchr(p, '}')) != NULL) {
 			p = q + 1;
