@@ -30,6 +30,7 @@ typedef struct load {
 	const char *name;	/* FILE in messages */
 	sls_errlist_t *errs;
 	int nerr;
+	sls_errlist_t *warns;	/* NULL: the caller wants none */
 
 	sec_hdr_t *hdrs;
 	size_t nhdrs;
@@ -51,6 +52,9 @@ extern load_t *sls_conf_ld;
 
 /* Record "FILE:LINE: message" ("FILE: message" when line is 0). */
 void sls_conf_err(int line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Record "FILE:LINE: warning: message": it does not fail the load. */
+void sls_conf_warn(int line, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* ---- the comment and section scan (prescan.c) ------------------------ */

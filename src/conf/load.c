@@ -37,6 +37,21 @@ sls_conf_err(int line, const char *fmt, ...)
 	sls_conf_ld->nerr++;
 }
 
+void
+sls_conf_warn(int line, const char *fmt, ...)
+{
+	char msg[MSG_MAX];
+	va_list ap;
+
+	if (sls_conf_ld->warns == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	sls_errlist_add(sls_conf_ld->warns, "%s:%d: warning: %s",
+	    sls_conf_ld->name, line, msg);
+}
+
 /*
  * libconfuse's error function. cfg->filename is "[buf]" after
  * cfg_parse_buf, which every load uses (see sls_conf_prescan), so FILE
@@ -53,7 +68,7 @@ errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 
 static int
 load(const char *text, const char *name, sls_conf_t **confp,
-    sls_errlist_t *errs)
+    sls_errlist_t *errs, sls_errlist_t *warns)
 {
 	load_t l;
 	sls_conf_t *c = NULL;
@@ -66,6 +81,7 @@ load(const char *text, const char *name, sls_conf_t **confp,
 	memset(&l, 0, sizeof(l));
 	l.name = name;
 	l.errs = errs;
+	l.warns = warns;
 	sls_conf_ld = &l;
 
 	if ((buf = strdup(text)) == NULL) {
@@ -116,13 +132,14 @@ out:
 
 int
 sls_conf_load_buf(const char *buf, const char *name, sls_conf_t **conf,
-    sls_errlist_t *errs)
+    sls_errlist_t *errs, sls_errlist_t *warns)
 {
-	return load(buf, name, conf, errs);
+	return load(buf, name, conf, errs, warns);
 }
 
 int
-sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs)
+sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs,
+    sls_errlist_t *warns)
 {
 	char *buf = NULL, *nul, *p;
 	size_t len = 0, cap = 0;
@@ -171,7 +188,7 @@ sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs)
 		    line);
 		goto fail;
 	}
-	rc = load(buf, path, conf, errs);
+	rc = load(buf, path, conf, errs, warns);
 	free(buf);
 	return rc;
 fail:

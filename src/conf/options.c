@@ -13,6 +13,8 @@
  */
 #include "config.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -251,6 +253,24 @@ v_name(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 /*
+ * user, group: they must exist when the file is loaded, so that -t and a
+ * reload report a typo with its line instead of a start that fails.
+ */
+static int
+v_account(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	bool user = strcmp(cfg_opt_name(opt), "user") == 0;
+
+	if (v == NULL || *v == '\0' || has_ctl(v))
+		return v_name(cfg, opt);
+	if (user ? getpwnam(v) == NULL : getgrnam(v) == NULL)
+		sls_conf_cerr(cfg, "%s \"%s\" does not exist",
+		    cfg_opt_name(opt), v);
+	return 0;
+}
+
+/*
  * libconfuse calls a list's validate function after each value and once
  * more at the closing brace. This returns the value not checked yet, or
  * NULL for the closing-brace call (same option, count and last value).
@@ -310,8 +330,8 @@ static const struct {
 	{ "listen", v_listen },
 	{ "workers", v_workers },
 	{ "socket_mode", v_socket_mode },
-	{ "user", v_name },
-	{ "group", v_name },
+	{ "user", v_account },
+	{ "group", v_account },
 	{ "pidfile", v_name },
 	{ "fifo", v_name },
 	{ "fifo_mode", v_fifo_mode },

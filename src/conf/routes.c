@@ -68,14 +68,27 @@ check_finals(cfg_t *sec)
 	    cfg_title(sec), list);
 }
 
+/* Each variable of the template value v that looks like a longer name. */
+static void
+warn_glued(cfg_t *cfg, cfg_opt_t *opt, const char *v)
+{
+	char w[MSG_MAX - 64];
+
+	while ((v = sls_compile_tmpl_warn(v, w, sizeof(w))) != NULL)
+		sls_conf_warn(cfg->line, "%s: %s", cfg_opt_name(opt), w);
+}
+
 static int
 v_method(cfg_t *cfg, cfg_opt_t *opt)
 {
 	const char *v = sls_conf_list_value(opt);
+	char w[MSG_MAX - 64];
 
 	if (v != NULL && !sls_is_token(v, strlen(v)))
 		sls_conf_cerr(cfg, "method \"%s\" is not a SIP method token",
 		    v);
+	else if (v != NULL && sls_compile_method_warn(v, w, sizeof(w)))
+		sls_conf_warn(cfg->line, "%s", w);
 	return 0;
 }
 
@@ -133,12 +146,14 @@ v_tmpl(cfg_t *cfg, cfg_opt_t *opt)
 
 	if (v == NULL)
 		return 0;
-	if (*v == '\0' && strcmp(cfg_opt_name(opt), "set_ruri") == 0)
+	if (*v == '\0' && strcmp(cfg_opt_name(opt), "set_ruri") == 0) {
 		sls_conf_cerr(cfg, "set_ruri: empty URI");
-	else if ((t = sls_tmpl_compile(v, err, sizeof(err))) == NULL)
+	} else if ((t = sls_tmpl_compile(v, err, sizeof(err))) == NULL) {
 		sls_conf_cerr(cfg, "%s: %s", cfg_opt_name(opt), err);
-	else
+	} else {
 		sls_tmpl_free(t);
+		warn_glued(cfg, opt, v);
+	}
 	return 0;
 }
 
@@ -154,10 +169,12 @@ v_branch(cfg_t *cfg, cfg_opt_t *opt)
 	if (cfg_opt_size(opt) == SLS_MAX_BRANCHES + 1)
 		sls_conf_cerr(cfg, "route \"%s\" has more than %d "
 		    "append_branch items", cfg_title(cfg), SLS_MAX_BRANCHES);
-	if (sls_compile_branch(v, &b, err, sizeof(err)) < 0)
+	if (sls_compile_branch(v, &b, err, sizeof(err)) < 0) {
 		sls_conf_cerr(cfg, "append_branch \"%s\": %s", v, err);
-	else
+	} else {
 		sls_tmpl_free(b.uri);
+		warn_glued(cfg, opt, v);
+	}
 	return 0;
 }
 
@@ -175,6 +192,8 @@ v_append(cfg_t *cfg, cfg_opt_t *opt)
 		    "append_to_reply items", cfg_title(cfg), SLS_MAX_APPENDS);
 	if ((t = sls_compile_append(v, err, sizeof(err))) == NULL)
 		sls_conf_cerr(cfg, "append_to_reply \"%s\": %s", v, err);
+	else
+		warn_glued(cfg, opt, v);
 	sls_tmpl_free(t);
 	return 0;
 }
@@ -195,6 +214,7 @@ v_reply(cfg_t *cfg, cfg_opt_t *opt)
 	} else {
 		sls_tmpl_free(code);
 		sls_tmpl_free(reason);
+		warn_glued(cfg, opt, v);
 	}
 	check_finals(cfg);
 	return 0;

@@ -272,3 +272,61 @@ bad:
 	    spec);
 	return -1;
 }
+
+/*
+ * Variable names are "hdr(Name)" or two characters (tmpl.c); nothing
+ * delimits a two-character name, so "$rUser" compiles as $rU and "ser".
+ */
+const char *
+sls_compile_tmpl_warn(const char *src, char *warn, size_t len)
+{
+	const char *p = src, *e;
+	size_t n;
+	int w;
+
+	while ((p = strchr(p, '$')) != NULL) {
+		if (p[1] == '$' || p[1] == '\0' || p[2] == '\0') {
+			p += p[1] == '$' ? 2 : 1;
+			continue;
+		}
+		if (strncmp(p + 1, "hdr(", 4) == 0) {
+			e = strchr(p, ')');
+			p = e != NULL ? e + 1 : p + 1;
+			continue;
+		}
+		p += 3;
+		for (n = 0; sls_is_alpha((unsigned char)p[n]) ||
+		    sls_is_digit((unsigned char)p[n]); n++)
+			;
+		if (n > 0) {
+			w = n > 32 ? 32 : (int)n;
+			snprintf(warn, len, "$%.2s%.*s is read as $%.2s "
+			    "followed by \"%.*s\" (variable names have two "
+			    "letters and cannot be delimited; separate the "
+			    "text from $%.2s)", p - 2, w, p, p - 2, w, p,
+			    p - 2);
+			return p + n;
+		}
+	}
+	return NULL;
+}
+
+bool
+sls_compile_method_warn(const char *method, char *warn, size_t len)
+{
+	char up[64];
+	size_t i;
+
+	for (i = 0; method[i] != '\0'; i++)
+		if (method[i] >= 'a' && method[i] <= 'z')
+			break;
+	if (method[i] == '\0')
+		return false;
+	for (i = 0; method[i] != '\0' && i < sizeof(up) - 1; i++)
+		up[i] = method[i] >= 'a' && method[i] <= 'z' ?
+		    (char)(method[i] - 'a' + 'A') : method[i];
+	up[i] = '\0';
+	snprintf(warn, len, "method \"%s\" never matches %s: methods are "
+	    "case-sensitive (write \"%s\")", method, up, up);
+	return true;
+}

@@ -49,4 +49,18 @@ int sls_compile_reply(const char *spec, sls_tmpl_t **code,
  */
 int sls_compile_forward(const char *spec, char *err, size_t errlen);
 
+/*
+ * Warnings: a value that compiles but most likely does not mean what it
+ * says. Each writes its warning into warn[0..len).
+ *
+ * sls_compile_tmpl_warn: src is a template that compiles. Finds the next
+ * variable that letters or digits follow, so that it looks like a longer
+ * name ("$rUser" is $rU followed by "ser"), and returns where to look for
+ * the next one; NULL when there is none.
+ */
+const char *sls_compile_tmpl_warn(const char *src, char *warn, size_t len);
+/* A method with a lower-case letter: methods are case-sensitive, so it
+   never matches the upper-case one. */
+bool sls_compile_method_warn(const char *method, char *warn, size_t len);
+
 #endif

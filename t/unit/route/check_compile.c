@@ -252,6 +252,70 @@ START_TEST(test_forward)
 }
 END_TEST
 
+/* The warnings found in src, "|"-separated. */
+static void
+tmpl_warns(const char *src, const char *want)
+{
+	char warn[256], got[1024] = "";
+	const char *p = src;
+	sls_tmpl_t *t;
+
+	/* the template compiles: a warning is not an error */
+	t = sls_tmpl_compile(src, warn, sizeof(warn));
+	ck_assert_ptr_nonnull(t);
+	sls_tmpl_free(t);
+	while ((p = sls_compile_tmpl_warn(p, warn, sizeof(warn))) != NULL) {
+		if (got[0] != '\0')
+			strcat(got, "|");
+		strcat(got, warn);
+	}
+	ck_assert_str_eq(got, want);
+}
+
+#define GLUED(v, name, rest) v " is read as " name " followed by \"" rest \
+	"\" (variable names have two letters and cannot be delimited; " \
+	"separate the text from " name ")"
+
+START_TEST(test_tmpl_warn)
+{
+	/* what is fine: a non-letter after the name, $$, $hdr(...) */
+	tmpl_warns("", "");
+	tmpl_warns("sip:$rU@$rd:$rp;user=phone", "");
+	tmpl_warns("$rU $fU-$tU.$ci_$si/$sp", "");
+	tmpl_warns("$$rUser costs $$5", "");
+	tmpl_warns("$hdr(X-A)bc $hdr(User-Agent)123", "");
+	tmpl_warns("$rU", "");
+
+	tmpl_warns("Not Found - $rUser", GLUED("$rUser", "$rU", "ser"));
+	tmpl_warns("$Ts1 and $fUx", GLUED("$Ts1", "$Ts", "1") "|"
+	    GLUED("$fUx", "$fU", "x"));
+	tmpl_warns("$rU$rUser$$rUxx", GLUED("$rUser", "$rU", "ser"));
+	tmpl_warns("sip:$rUab12@h", GLUED("$rUab12", "$rU", "ab12"));
+	/* the message shows at most 32 glued characters */
+	tmpl_warns("$ci0123456789012345678901234567890123456789",
+	    GLUED("$ci01234567890123456789012345678901", "$ci",
+	    "01234567890123456789012345678901"));
+}
+END_TEST
+
+START_TEST(test_method_warn)
+{
+	char warn[256];
+
+	ck_assert(!sls_compile_method_warn("REGISTER", warn, sizeof(warn)));
+	ck_assert(!sls_compile_method_warn("X-FOO.1", warn, sizeof(warn)));
+	ck_assert(sls_compile_method_warn("register", warn, sizeof(warn)));
+	ck_assert_str_eq(warn, "method \"register\" never matches REGISTER: "
+	    "methods are case-sensitive (write \"REGISTER\")");
+	ck_assert(sls_compile_method_warn("Invite", warn, sizeof(warn)));
+	ck_assert_str_eq(warn, "method \"Invite\" never matches INVITE: "
+	    "methods are case-sensitive (write \"INVITE\")");
+	ck_assert(sls_compile_method_warn("x-foo.1", warn, sizeof(warn)));
+	ck_assert_str_eq(warn, "method \"x-foo.1\" never matches X-FOO.1: "
+	    "methods are case-sensitive (write \"X-FOO.1\")");
+}
+END_TEST
+
 static Suite *
 compile_suite(void)
 {
@@ -265,6 +329,8 @@ compile_suite(void)
 	tcase_add_test(tc, test_append);
 	tcase_add_test(tc, test_reply);
 	tcase_add_test(tc, test_forward);
+	tcase_add_test(tc, test_tmpl_warn);
+	tcase_add_test(tc, test_method_warn);
 	suite_add_tcase(s, tc);
 	return s;
 }
