@@ -12,7 +12,7 @@ CONF5=$DOC/slserver.conf.5
 PAGES="$DOC/slserver.8 $DOC/slserver.conf.5 $DOC/slserverctl.8"
 INIT=$SLS_SRCDIR/etc/slserver.init.in
 UNIT=$SLS_SRCDIR/etc/slserver.service.in
-CONF_C=${SLS_CONF_C:-$SLS_SRCDIR/src/conf/conf.c}
+CONF_C=${SLS_CONF_C:-$SLS_SRCDIR/src/conf/options.c}
 ERROR_H=$SLS_SRCDIR/src/sip/error.h
 STATS_H=$SLS_SRCDIR/shm/stats.h
 
@@ -51,7 +51,7 @@ done
 [ -r "$CONF5" ] || { echo "FAIL: no $CONF5"; exit 1; }
 
 # 2. Option names of the config table: the array sls_conf_option_names[]
-# of src/conf/conf.c, from its definition to the NULL that ends it. Its entries
+# of src/conf/options.c, from its definition to the NULL that ends it. Its entries
 # are string literals, or X-macro lists: LIST(F) where
 # "#define LIST(X) X(kind, "name", default) ..." gives one name per X(
 # (the first string literal after it). Comments are left out.

@@ -1,6 +1,7 @@
 /*
  * The configuration, loaded from slserver.conf into an immutable
- * sls_conf_t. conf.c is the only includer of <confuse.h>.
+ * sls_conf_t. conf/ is the only includer of <confuse.h> (through its
+ * private internal.h; this header does not include it).
  */
 #ifndef SLS_CONF_H
 #define SLS_CONF_H
@@ -15,11 +16,17 @@
  * ("FILE: message" for what has no line: a file that cannot be read, an
  * empty listen list). Nothing is logged: the caller shows the messages.
  * FILE is path as given. Not reentrant (libconfuse's lexer is global).
+ *
+ * warns (NULL: not wanted) gets "FILE:LINE: warning: message" for what
+ * is valid but most likely not meant ($rUser is $rU then "ser"; a method
+ * in lower case), whether the load succeeds or not; a warning never
+ * fails it. -t prints them, start and reload log them at warning.
  */
-int sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs);
+int sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs,
+    sls_errlist_t *warns);
 /* The same from a buffer; name is used as FILE in messages. */
 int sls_conf_load_buf(const char *buf, const char *name, sls_conf_t **conf,
-    sls_errlist_t *errs);
+    sls_errlist_t *errs, sls_errlist_t *warns);
 void sls_conf_free(sls_conf_t *conf);
 
 /*

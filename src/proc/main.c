@@ -87,9 +87,10 @@ main(int argc, char **argv)
 {
 	const char *conf_path = DEFAULT_CONF, *level_name = NULL;
 	bool foreground = false, to_stderr = false, test = false;
-	sls_errlist_t errs = { NULL, 0 };
+	sls_errlist_t errs = { NULL, 0 }, warns = { NULL, 0 };
 	sls_sup_opts_t opts;
 	sls_conf_t *conf;
+	size_t i;
 	int ch, rc;
 
 	setproctitle_init(argc, argv, environ);
@@ -144,11 +145,15 @@ main(int argc, char **argv)
 	if (to_stderr && opts.log_level < 0)
 		opts.log_level = LOG_DEBUG;
 
-	if (sls_conf_load(conf_path, &conf, &errs) < 0) {
+	rc = sls_conf_load(conf_path, &conf, &errs, &warns);
+	if (rc < 0 || test) {
 		print_errors(&errs);
+		print_errors(&warns);
 		sls_errlist_free(&errs);
-		return 1;
+		sls_errlist_free(&warns);
 	}
+	if (rc < 0)
+		return 1;
 	if (test) {
 		fprintf(stderr, "slserver: %s: configuration is valid\n",
 		    conf_path);
@@ -167,6 +172,9 @@ main(int argc, char **argv)
 	sls_log_set_startup(!to_stderr);
 	sls_log_set_level(opts.log_level >= 0 ? opts.log_level :
 	    conf->log_level);
+	for (i = 0; i < warns.n; i++)
+		sls_log(LOG_WARNING, "%s", warns.msg[i]);
+	sls_errlist_free(&warns);
 	if (!foreground && daemonize(&opts.ready_fd) < 0)
 		return 1;
 	rc = sls_supervisor_run(conf, &opts);

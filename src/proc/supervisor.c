@@ -448,11 +448,17 @@ reload(sup_t *s, sls_errlist_t *errs)
 	sls_conf_t *nc = NULL, *old = s->conf;
 	uint32_t oldgen = s->generation, newgen = s->generation + 1;
 	uint32_t stale = newgen - 2;	/* same bank as the new one */
+	sls_errlist_t warns = { NULL, 0 };
 	size_t i;
+	int rc;
 
 	sls_notify("RELOADING=1");
 	sls_log(LOG_NOTICE, "reloading %s", s->opts->conf_path);
-	if (sls_conf_load(s->opts->conf_path, &nc, errs) < 0)
+	rc = sls_conf_load(s->opts->conf_path, &nc, errs, &warns);
+	for (i = 0; i < warns.n; i++)
+		sls_log(LOG_WARNING, "%s", warns.msg[i]);
+	sls_errlist_free(&warns);
+	if (rc < 0)
 		goto fail;
 	if (s->opts->pidfile != NULL) {
 		free(nc->pidfile);

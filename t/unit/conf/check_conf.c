@@ -6,6 +6,8 @@
 
 #include <arpa/inet.h>
 #include <check.h>
+#include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,37 +37,44 @@ print_errs(const sls_errlist_t *e)
 		fprintf(stderr, "  %s\n", e->msg[i]);
 }
 
+/* A load without an error or a warning. */
 static sls_conf_t *
 load_ok(const char *text)
 {
-	sls_errlist_t e = { NULL, 0 };
+	sls_errlist_t e = { NULL, 0 }, w = { NULL, 0 };
 	sls_conf_t *c = NULL;
 	int rc;
 
-	rc = sls_conf_load_buf(text, NAME, &c, &e);
+	rc = sls_conf_load_buf(text, NAME, &c, &e, &w);
 	if (rc != 0)
 		print_errs(&e);
+	print_errs(&w);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_uint_eq(e.n, 0);
+	ck_assert_uint_eq(w.n, 0);
 	sls_errlist_free(&e);
+	sls_errlist_free(&w);
 	return c;
 }
 
 static sls_conf_t *
 load_file_ok(const char *path)
 {
-	sls_errlist_t e = { NULL, 0 };
+	sls_errlist_t e = { NULL, 0 }, w = { NULL, 0 };
 	sls_conf_t *c = NULL;
 	int rc;
 
-	rc = sls_conf_load(path, &c, &e);
+	rc = sls_conf_load(path, &c, &e, &w);
 	if (rc != 0)
 		print_errs(&e);
+	print_errs(&w);
 	ck_assert_int_eq(rc, 0);
 	ck_assert_ptr_nonnull(c);
 	ck_assert_str_eq(c->path, path);
+	ck_assert_uint_eq(w.n, 0);
 	sls_errlist_free(&e);
+	sls_errlist_free(&w);
 	return c;
 }
 
@@ -78,7 +87,7 @@ load_errs(const char *text, const char *const *want, size_t n)
 	size_t i;
 	int rc;
 
-	rc = sls_conf_load_buf(text, NAME, &c, &e);
+	rc = sls_conf_load_buf(text, NAME, &c, &e, NULL);
 	if (e.n != n)
 		print_errs(&e);
 	ck_assert_int_eq(rc, -1);
@@ -817,7 +826,7 @@ START_TEST(err_file)
 	char m[512];
 	size_t i;
 
-	ck_assert_int_eq(sls_conf_load(path, &c, &e), -1);
+	ck_assert_int_eq(sls_conf_load(path, &c, &e, NULL), -1);
 	ck_assert_ptr_null(c);
 	if (e.n != sizeof(want) / sizeof(want[0]))
 		print_errs(&e);
@@ -829,7 +838,7 @@ START_TEST(err_file)
 	sls_errlist_free(&e);
 
 	ck_assert_int_eq(sls_conf_load(SLS_TEST_SRCDIR "/conf/no-such.conf",
-	    &c, &e), -1);
+	    &c, &e, NULL), -1);
 	ck_assert_ptr_null(c);
 	ck_assert_uint_eq(e.n, 1);
 	ck_assert_str_eq(e.msg[0],
@@ -861,7 +870,7 @@ file_err(const char *path, const char *want_suffix)
 	char want[512];
 
 	snprintf(want, sizeof(want), "%s%s", path, want_suffix);
-	ck_assert_int_eq(sls_conf_load(path, &c, &e), -1);
+	ck_assert_int_eq(sls_conf_load(path, &c, &e, NULL), -1);
 	ck_assert_ptr_null(c);
 	if (e.n != 1)
 		print_errs(&e);
@@ -903,6 +912,156 @@ START_TEST(err_read)
 	ck_assert_int_eq(c->workers, 2);
 	sls_conf_free(c);
 	unlink(path);
+}
+END_TEST
+
+/* user and group must exist: -t and a reload catch a typo. */
+START_TEST(err_account)
+{
+	static const char *const want[] = {
+		NAME ":1: user \"sls-no-such-user\" does not exist",
+		NAME ":3: group \"sls-no-such-group\" does not exist",
+	};
+	static const char bad_group[] = "\ngroup = \"sls-no-such-group\"\n";
+	struct passwd *pw = getpwuid(0);
+	struct group *gr = getgrgid(0);
+	char text[256], path[256];
+
+	load_errs("user = \"sls-no-such-user\"\n"
+	    "workers = 1\n"
+	    "group = \"sls-no-such-group\"\n",
+	    want, sizeof(want) / sizeof(want[0]));
+	/* the file load, which a reload uses, reports it too */
+	temp_file(path, sizeof(path), bad_group, sizeof(bad_group) - 1);
+	file_err(path, ":2: group \"sls-no-such-group\" does not exist");
+	unlink(path);
+
+	/* names that exist; "" stays the default (no change of user) */
+	ck_assert_ptr_nonnull(pw);
+	ck_assert_ptr_nonnull(gr);
+	snprintf(text, sizeof(text), "user = \"%s\"\ngroup = \"%s\"\n",
+	    pw->pw_name, gr->gr_name);
+	sls_conf_free(load_ok(text));
+	sls_conf_free(load_ok("user = \"\"\ngroup = \"\"\n"));
+}
+END_TEST
+
+/* ---- warnings -------------------------------------------------------- */
+
+/* The load must succeed with exactly these warnings, in this order. */
+static void
+load_warns(const char *text, const char *const *want, size_t n)
+{
+	sls_errlist_t e = { NULL, 0 }, w = { NULL, 0 };
+	sls_conf_t *c = NULL;
+	size_t i;
+	int rc;
+
+	rc = sls_conf_load_buf(text, NAME, &c, &e, &w);
+	print_errs(&e);
+	if (w.n != n)
+		print_errs(&w);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_ptr_nonnull(c);
+	ck_assert_uint_eq(e.n, 0);
+	ck_assert_uint_eq(w.n, n);
+	for (i = 0; i < n; i++)
+		ck_assert_str_eq(w.msg[i], want[i]);
+	sls_errlist_free(&e);
+	sls_errlist_free(&w);
+	sls_conf_free(c);
+}
+
+#define GLUED(line, opt, v, name, rest) NAME ":" #line ": warning: " opt \
+	": " v " is read as " name " followed by \"" rest "\" (variable " \
+	"names have two letters and cannot be delimited; separate the " \
+	"text from " name ")"
+
+/* A variable name that letters or digits follow, in every template. */
+START_TEST(warn_glued)
+{
+	static const char *const want[] = {
+		GLUED(2, "xlog", "$rUser", "$rU", "ser"),
+		GLUED(3, "set_ruri", "$rUx", "$rU", "x"),
+		GLUED(4, "append_branch", "$fUser", "$fU", "ser"),
+		GLUED(5, "append_to_reply", "$cs1", "$cs", "1"),
+		GLUED(5, "append_to_reply", "$Tsx", "$Ts", "x"),
+		GLUED(6, "sl_send_reply", "$rUser", "$rU", "ser"),
+		GLUED(9, "send_reply", "$rrX", "$rr", "X"),
+		GLUED(11, "xlog", "$rsxx", "$rs", "xx"),
+	};
+
+	load_warns("route \"r\" {\n"
+	    "\txlog = \"user $rUser from $si:$sp\"\n"
+	    "\tset_ruri = \"sip:$rUx@$rd\"\n"
+	    "\tappend_branch = {\"sip:$tU@h q=0.5\", \"sip:$fUser@h\"}\n"
+	    "\tappend_to_reply = {\"X-A: $cs1\", \"X-B: $$rUser\", "
+	    "\"X-C: $Tsx\"}\n"
+	    "\tsl_send_reply = \"404 Not Found - $rUser\"\n"
+	    "}\n"
+	    "route \"s\" {\n"
+	    "\tsend_reply = \"$hdr(X-Code)2 $rrX $hdr(X-R)y\"\n"
+	    "}\n"
+	    "event_route \"sl:local-response\" { xlog = \"sent $rsxx\" }\n",
+	    want, sizeof(want) / sizeof(want[0]));
+	/* what is not glued: a non-letter after the name, $$, $hdr() */
+	load_warns("route \"r\" { xlog = \"$rU-$ci_$si/$sp $$rUser "
+	    "$hdr(X-A)bc\" drop = true }\n", NULL, 0);
+}
+END_TEST
+
+/* A method with a lower-case letter never matches: methods are
+   case-sensitive. */
+START_TEST(warn_method)
+{
+	static const char *const want[] = {
+		NAME ":4: warning: method \"register\" never matches "
+		    "REGISTER: methods are case-sensitive (write "
+		    "\"REGISTER\")",
+		NAME ":5: warning: method \"Options\" never matches OPTIONS: "
+		    "methods are case-sensitive (write \"OPTIONS\")",
+		NAME ":9: warning: method \"x-Ping\" never matches X-PING: "
+		    "methods are case-sensitive (write \"X-PING\")",
+	};
+
+	load_warns("route \"r\" {\n"
+	    "\tmethod = {\n"
+	    "\t\t\"INVITE\",\n"
+	    "\t\t\"register\",\n"
+	    "\t\t\"Options\"\n"
+	    "\t}\n"
+	    "\tdrop = true\n"
+	    "}\n"
+	    "route \"s\" { method = {\"X-PING\", \"x-Ping\"} drop = true }\n",
+	    want, sizeof(want) / sizeof(want[0]));
+}
+END_TEST
+
+/* Warnings come with a failed load too; they never fail one. */
+START_TEST(warn_and_errors)
+{
+	sls_errlist_t e = { NULL, 0 }, w = { NULL, 0 };
+	sls_conf_t *c = (sls_conf_t *)1;
+
+	ck_assert_int_eq(sls_conf_load_buf("route \"r\" {\n"
+	    "\tmethod = {\"bye\"}\n"
+	    "\tsend_reply = \"999 x\"\n"
+	    "}\n", NAME, &c, &e, &w), -1);
+	ck_assert_ptr_null(c);
+	ck_assert_uint_eq(e.n, 1);
+	ck_assert_str_eq(e.msg[0], NAME ":3: reply code 999 out of range "
+	    "100..699");
+	ck_assert_uint_eq(w.n, 1);
+	ck_assert_str_eq(w.msg[0], NAME ":2: warning: method \"bye\" never "
+	    "matches BYE: methods are case-sensitive (write \"BYE\")");
+	sls_errlist_free(&e);
+	sls_errlist_free(&w);
+
+	/* without a list for them, warnings are dropped */
+	ck_assert_int_eq(sls_conf_load_buf("route \"r\" { method = {\"bye\"} "
+	    "drop = true }\n", NAME, &c, &e, NULL), 0);
+	ck_assert_uint_eq(e.n, 0);
+	sls_conf_free(c);
 }
 END_TEST
 
@@ -960,7 +1119,7 @@ START_TEST(restart_diff)
 
 	/* several at once: one message each, in a fixed order */
 	ca = load_ok("");
-	cb = load_ok("user = \"a\"\nlisten = {\"udp:127.0.0.9\"}\n"
+	cb = load_ok("user = \"root\"\nlisten = {\"udp:127.0.0.9\"}\n"
 	    "sl { table_size = 2048 }\n");
 	ck_assert_int_eq(sls_conf_restart_diff(ca, cb, &e), 3);
 	ck_assert_uint_eq(e.n, 3);
@@ -1023,7 +1182,7 @@ START_TEST(option_names_known)
 			snprintf(buf, sizeof(buf), "event_route "
 			    "\"sl:filtered-ack\" {\n%s = \"zz\"\n}\n", dot + 1);
 		c = NULL;
-		if (sls_conf_load_buf(buf, NAME, &c, &e) == 0)
+		if (sls_conf_load_buf(buf, NAME, &c, &e, NULL) == 0)
 			sls_conf_free(c);
 		for (j = 0; j < e.n; j++)
 			ck_assert_msg(strstr(e.msg[j], "no such option") ==
@@ -1146,6 +1305,13 @@ conf_suite(void)
 	tcase_add_test(tc, err_event_route);
 	tcase_add_test(tc, err_file);
 	tcase_add_test(tc, err_read);
+	tcase_add_test(tc, err_account);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("warnings");
+	tcase_add_test(tc, warn_glued);
+	tcase_add_test(tc, warn_method);
+	tcase_add_test(tc, warn_and_errors);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reload");

@@ -83,7 +83,8 @@ setup(void)
 	sls_errlist_t errs = { NULL, 0 };
 	size_t i;
 
-	if (sls_conf_load_buf(CONF_TEXT, "test.conf", &conf, &errs) < 0) {
+	if (sls_conf_load_buf(CONF_TEXT, "test.conf", &conf, &errs,
+	    NULL) < 0) {
 		for (i = 0; i < errs.n; i++)
 			fprintf(stderr, "%s\n", errs.msg[i]);
 		ck_abort_msg("config does not load");

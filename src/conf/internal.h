@@ -1,0 +1,81 @@
+/*
+ * What the files of conf/ share during one load: its state, the message
+ * functions and the steps of a load. Private to conf/.
+ *
+ * libconfuse (3.3 and the rest) is not reentrant: its lexer has global
+ * state, and so has a load (sls_conf_ld, set by load.c for its duration).
+ */
+#ifndef SLS_CONF_INTERNAL_H
+#define SLS_CONF_INTERNAL_H
+
+#include <confuse.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "conf.h"
+
+#define MSG_MAX		512		/* one error message */
+#define TEXT_MAX	255		/* server_header, default_reason */
+
+/* ---- load state ------------------------------------------------------ */
+
+/* Where a titled top-level section starts, from sls_conf_prescan(). */
+typedef struct sec_hdr {
+	bool event;
+	char *title;
+	int line;
+} sec_hdr_t;
+
+typedef struct load {
+	const char *name;	/* FILE in messages */
+	sls_errlist_t *errs;
+	int nerr;
+	sls_errlist_t *warns;	/* NULL: the caller wants none */
+
+	sec_hdr_t *hdrs;
+	size_t nhdrs;
+	int unclosed;		/* line of a '{' never closed, or 0 */
+
+	/* the value the last list callback checked (see sls_conf_list_value) */
+	cfg_opt_t *last_opt;
+	unsigned last_n;
+	char *last_val;
+
+	/* routes that already reported more than one final action */
+	cfg_t **multi;
+	size_t nmulti;
+} load_t;
+
+extern load_t *sls_conf_ld;
+
+/* ---- messages (load.c) ----------------------------------------------- */
+
+/* Record "FILE:LINE: message" ("FILE: message" when line is 0). */
+void sls_conf_err(int line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Record "FILE:LINE: warning: message": it does not fail the load. */
+void sls_conf_warn(int line, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* ---- the comment and section scan (prescan.c) ------------------------ */
+
+int sls_conf_prescan(char *buf);
+/* Line of a route (event false) or event_route section's keyword. */
+int sls_conf_section_line(cfg_t *sec, bool event);
+
+/* ---- the option table and its checks (options.c, routes.c) ----------- */
+
+/* A parser for the option table with every check set, or NULL. */
+cfg_t *sls_conf_cfg_init(cfg_errfunc_t errfunc);
+void sls_conf_route_validators(cfg_t *cfg);
+/* A checked message from a validate callback, through cfg_error(). */
+void sls_conf_cerr(cfg_t *cfg, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+const char *sls_conf_list_value(cfg_opt_t *opt);
+
+/* ---- the build of sls_conf_t (build.c) ------------------------------- */
+
+/* Build c from a clean parse; -1 (message added) for memory only. */
+int sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c);
+
+#endif
