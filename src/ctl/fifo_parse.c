@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "fifo.h"
+#include "lib/chars.h"
 
 bool
 sls_fifo_reply_name_ok(const char *name)
@@ -24,17 +25,6 @@ sls_fifo_reply_name_ok(const char *name)
 			return false;
 	}
 	return true;
-}
-
-/* Control characters other than tab have no business in a request. */
-static bool
-has_ctl(const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (((unsigned char)*s < ' ' && *s != '\t') || *s == 0x7f)
-			return true;
-	}
-	return false;
 }
 
 /* Turn buf[0..n), one line with its LF, into a string without LF/CR. */
@@ -71,7 +61,9 @@ parse_plain(char *buf, size_t len, sls_fifo_req_t *req, size_t *used,
 			return -1;
 		}
 	line = cut_line(buf, n);
-	if (has_ctl(line)) {
+	/* Control characters other than tab have no business in a
+	   request (NULs were refused above, so strlen is the line). */
+	if (sls_has_ctl(line, strlen(line))) {
 		snprintf(err, errlen, "control character in request");
 		return -1;
 	}
@@ -133,7 +125,7 @@ parse_colon(char *buf, size_t len, sls_fifo_req_t *req, size_t *used,
 		    lines[i]));
 
 		line = cut_line(lines[i], (size_t)(end - lines[i]) + 1);
-		if (has_ctl(line)) {
+		if (sls_has_ctl(line, strlen(line))) {
 			snprintf(err, errlen, "control character in request");
 			return -1;
 		}

@@ -21,16 +21,8 @@
 #include <unistd.h>
 
 #include "fifo.h"
+#include "lib/clock.h"
 #include "lib/log.h"
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static void
 sleep_ms(int64_t ms)
@@ -65,7 +57,7 @@ write_bounded(int fd, const char *path, const char *data, size_t len)
 	sigpending(&pending);
 	was_pending = sigismember(&pending, SIGPIPE) == 1;
 
-	deadline = mono_ms() + SLS_FIFO_REPLY_MS;
+	deadline = (int64_t)sls_now_ms() + SLS_FIFO_REPLY_MS;
 	while (off < len) {
 		ssize_t w = write(fd, data + off, len - off);
 		struct pollfd p;
@@ -82,7 +74,7 @@ write_bounded(int fd, const char *path, const char *data, size_t len)
 			    path, strerror(errno));
 			goto out;
 		}
-		left = deadline - mono_ms();
+		left = deadline - (int64_t)sls_now_ms();
 		if (left <= 0) {
 			sls_log(LOG_WARNING, "reply fifo %s: reader too slow, "
 			    "reply cut after %zu of %zu bytes", path, off, len);
@@ -138,7 +130,7 @@ open_reply(const char *dir, const char *name, char *path, size_t pathlen)
 		return -1;
 	}
 
-	deadline = mono_ms() + SLS_FIFO_REPLY_MS;
+	deadline = (int64_t)sls_now_ms() + SLS_FIFO_REPLY_MS;
 	for (;;) {
 		int64_t left;
 
@@ -148,7 +140,7 @@ open_reply(const char *dir, const char *name, char *path, size_t pathlen)
 			break;
 		if (errno == EINTR)
 			continue;
-		left = deadline - mono_ms();
+		left = deadline - (int64_t)sls_now_ms();
 		if (errno != ENXIO || left <= 0) {
 			sls_log(LOG_WARNING, "reply fifo %s: open failed: %s",
 			    path, errno == ENXIO ? "no reader" :
