@@ -55,8 +55,11 @@ sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode)
 			errno = EEXIST;
 			goto fail;
 		}
-		/* Stale, from a server that did not exit cleanly; the pid
-		   file lock already said no other server runs. */
+		/* Whatever FIFO is there is replaced, unasked: normally
+		   one left by a server that did not exit cleanly. The pid
+		   file lock rules out only a server with the same pid file;
+		   one with another pid file (or none) loses its FIFO to us,
+		   and at its exit leaves ours alone (sls_fifo_close). */
 		if (unlink(path) < 0) {
 			sls_warn("unlink(%s) of a stale fifo failed", path);
 			goto fail;

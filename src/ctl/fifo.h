@@ -27,7 +27,10 @@ typedef struct sls_fifo {
 	int discard;		/* skipping the rest of a too long request */
 } sls_fifo_t;
 
-/* Create (replacing a stale FIFO) with mode, open both ends. Logs. */
+/*
+ * Create with mode and open both ends. Any FIFO already at path is
+ * replaced (see fifo.c), anything else there is an error. Logs.
+ */
 int sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode);
 /* Give the FIFO to the service user after a privilege drop. */
 int sls_fifo_chown(sls_fifo_t *f, uid_t uid, gid_t gid);
