@@ -138,7 +138,12 @@ sls_fifo_close(sls_fifo_t *f)
 	f->rfd = f->wfd = -1;
 }
 
-/* Without a reply channel the outcome goes to the log. */
+/*
+ * Without a reply channel the outcome and the body go to the log, one body
+ * line per log line ("echo stats > FIFO": one counter a line): whoever
+ * echoed the command has nowhere else to read them. Error bodies go at
+ * the error's level, the others at notice.
+ */
 static void
 log_outcome(const sls_fifo_req_t *req, int code, const sls_buf_t *status,
     const sls_buf_t *body)
@@ -148,9 +153,9 @@ log_outcome(const sls_fifo_req_t *req, int code, const sls_buf_t *status,
 
 	sls_log(LOG_NOTICE, "fifo command '%s': %s", req->argv[0],
 	    status->data);
-	if (code < 400 || body->len == 0)
+	prio = code >= 500 ? LOG_ERR : code >= 400 ? LOG_WARNING : LOG_NOTICE;
+	if (body->len == 0 || !sls_log_enabled(prio))
 		return;
-	prio = code >= 500 ? LOG_ERR : LOG_WARNING;
 	for (p = body->data, end = body->data + body->len; p < end;
 	    p = nl + 1) {
 		nl = memchr(p, '\n', (size_t)(end - p));
