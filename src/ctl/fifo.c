@@ -27,6 +27,35 @@ enum {
 	DISCARD_REQ_CR		/* ':' request, a line holding only CR so far */
 };
 
+/*
+ * Whatever FIFO is at path is removed, unasked: normally one left by a
+ * server that did not exit cleanly. The pid file lock rules out only a
+ * server with the same pid file; one with another pid file (or none)
+ * loses its FIFO to us, and at its exit leaves ours alone
+ * (sls_fifo_close). Anything else at path is an error.
+ */
+static int
+remove_old(const char *path)
+{
+	struct stat st;
+
+	if (lstat(path, &st) == 0) {
+		if (!S_ISFIFO(st.st_mode)) {
+			sls_warnx("fifo %s exists and is not a FIFO", path);
+			errno = EEXIST;
+			return -1;
+		}
+		if (unlink(path) < 0) {
+			sls_warn("unlink(%s) of a stale fifo failed", path);
+			return -1;
+		}
+	} else if (errno != ENOENT) {
+		sls_warn("lstat(%s) failed", path);
+		return -1;
+	}
+	return 0;
+}
+
 int
 sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode)
 {
@@ -49,25 +78,8 @@ sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode)
 		goto fail;
 	}
 
-	if (lstat(path, &st) == 0) {
-		if (!S_ISFIFO(st.st_mode)) {
-			sls_warnx("fifo %s exists and is not a FIFO", path);
-			errno = EEXIST;
-			goto fail;
-		}
-		/* Whatever FIFO is there is replaced, unasked: normally
-		   one left by a server that did not exit cleanly. The pid
-		   file lock rules out only a server with the same pid file;
-		   one with another pid file (or none) loses its FIFO to us,
-		   and at its exit leaves ours alone (sls_fifo_close). */
-		if (unlink(path) < 0) {
-			sls_warn("unlink(%s) of a stale fifo failed", path);
-			goto fail;
-		}
-	} else if (errno != ENOENT) {
-		sls_warn("lstat(%s) failed", path);
+	if (remove_old(path) < 0)
 		goto fail;
-	}
 	if (mkfifo(path, mode) < 0) {
 		sls_warn("mkfifo(%s) failed", path);
 		goto fail;

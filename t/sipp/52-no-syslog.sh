@@ -12,8 +12,8 @@ if [ -e /dev/log ] || [ -L /dev/log ]; then
 	unshare $u sh -c 'mount --bind /dev/null /dev/log' 2>/dev/null ||
 		skip "cannot mask /dev/log in a mount namespace"
 	no_syslog() {
-		unshare $u sh -c 'mount --bind /dev/null /dev/log && exec "$@"' \
-		    sh "$@"
+		unshare $u sh -c \
+		    'mount --bind /dev/null /dev/log && exec "$@"' sh "$@"
 	}
 fi
 
