@@ -1,6 +1,7 @@
 /*
- * The admin FIFO: creation and removal, reading requests, and writing
- * replies to reply FIFOs in the FIFO's own directory, safely.
+ * The admin FIFO: creation and removal, reading requests (fifo.c), their
+ * parsing (fifo_parse.c), and writing replies to reply FIFOs in the
+ * FIFO's own directory, safely (fifo_reply.c).
  */
 #ifndef SLS_FIFO_H
 #define SLS_FIFO_H
@@ -10,6 +11,7 @@
 #include <sys/types.h>
 
 #include "admin.h"
+#include "lib/buf.h"
 
 #define SLS_FIFO_MAX_REQUEST	4096	/* PIPE_BUF */
 #define SLS_FIFO_MAX_ARGS	15	/* argc, command included; then NULL */
@@ -25,7 +27,10 @@ typedef struct sls_fifo {
 	int discard;		/* skipping the rest of a too long request */
 } sls_fifo_t;
 
-/* Create (replacing a stale FIFO) with mode, open both ends. Logs. */
+/*
+ * Create with mode and open both ends. Any FIFO already at path is
+ * replaced (see fifo.c), anything else there is an error. Logs.
+ */
 int sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode);
 /* Give the FIFO to the service user after a privilege drop. */
 int sls_fifo_chown(sls_fifo_t *f, uid_t uid, gid_t gid);
@@ -64,5 +69,12 @@ int sls_fifo_parse(char *buf, size_t len, sls_fifo_req_t *req, size_t *used,
  * 255 bytes of printable ASCII other than space.
  */
 bool sls_fifo_reply_name_ok(const char *name);
+
+/*
+ * Send "status\nbody" to the reply FIFO f->dir/name, if that is a FIFO we
+ * may write to; at most 2 * SLS_FIFO_REPLY_MS. Logs what goes wrong.
+ */
+void sls_fifo_send_reply(const sls_fifo_t *f, const char *name,
+    const sls_buf_t *status, const sls_buf_t *body);
 
 #endif

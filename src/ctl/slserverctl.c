@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/chars.h"
+#include "lib/clock.h"
 #include "lib/paths.h"
 
 
@@ -105,15 +107,6 @@ fail(int code, const char *fmt, ...)
 	finish(code);
 }
 
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Wait until fd has events or the deadline passes, with the signals
  * unblocked (mask) only meanwhile. 1 ready, 0 timeout; a signal ends the
@@ -129,7 +122,7 @@ wait_fd(int fd, short events, int64_t deadline, const sigset_t *mask,
 	int n;
 
 	for (;;) {
-		left = deadline - mono_ms();
+		left = deadline - (int64_t)sls_now_ms();
 		if (left <= 0)
 			return 0;
 		ts.tv_sec = left / 1000;
@@ -149,12 +142,13 @@ wait_fd(int fd, short events, int64_t deadline, const sigset_t *mask,
 	}
 }
 
-/* Request text must not break the framing: no control characters. */
+/* Request text must not break the framing: no control characters, and
+   no tab either (stricter than the server). */
 static bool
 clean_text(const char *s)
 {
 	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < ' ' || *s == 0x7f)
+		if (sls_is_ctl((unsigned char)*s) || *s == '\t')
 			return false;
 	return true;
 }
@@ -212,60 +206,69 @@ make_reply_fifo(void)
 	return fd;
 }
 
-int
-main(int argc, char **argv)
+/* Options; returns with *fifo and *timeout set, or exits. */
+static void
+parse_options(int argc, char **argv, const char **fifo, double *timeout)
 {
-	const char *fifo = DEFAULT_FIFO;
-	double timeout = DEFAULT_TIMEOUT;
-	char req[PIPE_BUF], *dir, *end, *slash, *data = NULL;
-	size_t reqlen, len = 0, cap = 0, slen;
-	struct sigaction sa;
-	sigset_t block, orig;
-	struct stat sst;
-	int64_t deadline;
-	short rev;
-	int c, i, n, sfd, rfd, code;
+	char *end;
+	int c;
 
 	while ((c = getopt(argc, argv, "+hs:T:")) != -1) {
 		switch (c) {
 		case 'h':
 			usage(stdout);
-			return 0;
+			exit(0);
 		case 's':
-			fifo = optarg;
+			*fifo = optarg;
 			break;
 		case 'T':
 			errno = 0;
-			timeout = strtod(optarg, &end);
+			*timeout = strtod(optarg, &end);
 			if (errno != 0 || end == optarg || *end != '\0' ||
-			    !isfinite(timeout) || timeout <= 0 ||
-			    timeout > 86400) {
+			    !isfinite(*timeout) || *timeout <= 0 ||
+			    *timeout > 86400) {
 				fprintf(stderr, "slserverctl: bad timeout "
 				    "'%s'\n", optarg);
-				return EXIT_FAIL;
+				exit(EXIT_FAIL);
 			}
 			break;
 		default:
 			usage(stderr);
-			return EXIT_FAIL;
+			exit(EXIT_FAIL);
 		}
 	}
 	if (optind >= argc) {
 		usage(stderr);
-		return EXIT_FAIL;
+		exit(EXIT_FAIL);
 	}
-	if (argv[optind][0] == '\0' || strchr(argv[optind], ':') != NULL ||
-	    !clean_text(argv[optind])) {
+}
+
+/* The command and its arguments must fit the framing; exits if not. */
+static void
+check_words(int argc, char **argv)
+{
+	int i;
+
+	if (argv[0][0] == '\0' || strchr(argv[0], ':') != NULL ||
+	    !clean_text(argv[0])) {
 		fprintf(stderr, "slserverctl: bad command name\n");
-		return EXIT_FAIL;
+		exit(EXIT_FAIL);
 	}
-	for (i = optind + 1; i < argc; i++)
+	for (i = 1; i < argc; i++)
 		if (argv[i][0] == '\0' || !clean_text(argv[i])) {
 			/* An empty line would end the request early. */
 			fprintf(stderr, "slserverctl: bad argument '%s': "
 			    "empty or with control characters\n", argv[i]);
-			return EXIT_FAIL;
+			exit(EXIT_FAIL);
 		}
+}
+
+/* Set reply_path to DIR/slserverctl.PID beside the server's FIFO. */
+static void
+set_reply_path(const char *fifo)
+{
+	char *dir, *slash;
+	int n;
 
 	/* The server answers in the directory of its FIFO: follow a
 	   symlink given with -s to find it. */
@@ -274,7 +277,7 @@ main(int argc, char **argv)
 		dir = strdup(fifo);
 	if (dir == NULL) {
 		perror("slserverctl");
-		return EXIT_FAIL;
+		exit(EXIT_FAIL);
 	}
 	slash = strrchr(dir, '/');
 	if (slash == NULL)
@@ -285,33 +288,48 @@ main(int argc, char **argv)
 		*slash = '\0';
 	n = snprintf(reply_path, sizeof(reply_path), "%s/slserverctl.%ld",
 	    dir, (long)getpid());
+	free(dir);
 	if (n < 0 || (size_t)n >= sizeof(reply_path)) {
 		fprintf(stderr, "slserverctl: FIFO path too long\n");
-		return EXIT_FAIL;
+		exit(EXIT_FAIL);
 	}
+}
 
-	/* The request, checked to fit one atomic write. */
-	n = snprintf(req, sizeof(req), ":%s:%s\n", argv[optind],
+/* The request, checked to fit one atomic write; returns its length. */
+static size_t
+build_request(char *req, size_t size, int argc, char **argv)
+{
+	size_t reqlen;
+	int i, n;
+
+	n = snprintf(req, size, ":%s:%s\n", argv[0],
 	    strrchr(reply_path, '/') + 1);
-	reqlen = n > 0 ? (size_t)n : sizeof(req);
-	for (i = optind + 1; i < argc && reqlen < sizeof(req); i++) {
-		n = snprintf(req + reqlen, sizeof(req) - reqlen, "%s\n",
-		    argv[i]);
-		reqlen += n > 0 ? (size_t)n : sizeof(req);
+	reqlen = n > 0 ? (size_t)n : size;
+	for (i = 1; i < argc && reqlen < size; i++) {
+		n = snprintf(req + reqlen, size - reqlen, "%s\n", argv[i]);
+		reqlen += n > 0 ? (size_t)n : size;
 	}
-	if (reqlen + 1 > sizeof(req)) {
+	if (reqlen + 1 > size) {
 		fprintf(stderr, "slserverctl: request longer than %d bytes\n",
 		    PIPE_BUF);
-		return EXIT_FAIL;
+		exit(EXIT_FAIL);
 	}
 	req[reqlen++] = '\n';
+	return reqlen;
+}
 
-	/* Signals are only taken inside ppoll(), never mid-way. */
+/* Signals are only taken inside ppoll(), never mid-way. */
+static void
+block_signals(sigset_t *orig)
+{
+	struct sigaction sa;
+	sigset_t block;
+
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGHUP);
-	sigprocmask(SIG_BLOCK, &block, &orig);
+	sigprocmask(SIG_BLOCK, &block, orig);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
@@ -319,7 +337,13 @@ main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	deadline = mono_ms() + (int64_t)(timeout * 1000);
+}
+
+/* Open the server's FIFO for writing; sst receives its owner. */
+static int
+open_server(const char *fifo, struct stat *sst)
+{
+	int sfd;
 
 	sfd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (sfd < 0) {
@@ -327,11 +351,17 @@ main(int argc, char **argv)
 			fail(EXIT_FAIL, "no server at %s", fifo);
 		fail(EXIT_FAIL, "open(%s): %s", fifo, strerror(errno));
 	}
-	if (fstat(sfd, &sst) < 0 || !S_ISFIFO(sst.st_mode))
+	if (fstat(sfd, sst) < 0 || !S_ISFIFO(sst->st_mode))
 		fail(EXIT_FAIL, "%s is not a FIFO", fifo);
+	return sfd;
+}
 
-	rfd = make_reply_fifo();
-	hand_over(rfd, &sst);
+/* Write the request in one piece, waiting for room until the deadline. */
+static void
+send_request(int sfd, const char *fifo, const char *req, size_t reqlen,
+    int64_t deadline, const sigset_t *orig)
+{
+	short rev;
 
 	for (;;) {
 		ssize_t w = write(sfd, req, reqlen);
@@ -346,16 +376,25 @@ main(int argc, char **argv)
 			fail(EXIT_FAIL, "write(%s): %s", fifo,
 			    strerror(errno));
 		if (errno == EAGAIN &&
-		    wait_fd(sfd, POLLOUT, deadline, &orig, &rev) == 0)
+		    wait_fd(sfd, POLLOUT, deadline, orig, &rev) == 0)
 			fail(EXIT_FAIL, "timeout: the server does not read %s",
 			    fifo);
 	}
-	close(sfd);
+}
+
+/* Read the whole reply (until the server closes) before the deadline. */
+static char *
+read_reply(int rfd, int64_t deadline, const sigset_t *orig, double timeout,
+    size_t *lenp)
+{
+	char *data = NULL;
+	size_t len = 0, cap = 0;
+	short rev;
 
 	for (;;) {
 		ssize_t r;
 
-		if (wait_fd(rfd, POLLIN, deadline, &orig, &rev) == 0)
+		if (wait_fd(rfd, POLLIN, deadline, orig, &rev) == 0)
 			fail(EXIT_FAIL, "timeout waiting for the reply "
 			    "(%g s)", timeout);
 		if (len == cap) {
@@ -386,8 +425,17 @@ main(int argc, char **argv)
 			fail(EXIT_FAIL, "read(%s): %s", reply_path,
 			    strerror(errno));
 	}
-	close(rfd);
-	cleanup();
+	*lenp = len;
+	return data;
+}
+
+/* Print the body (and an error status on stderr); returns the exit code. */
+static int
+print_reply(const char *data, size_t len)
+{
+	const char *end;
+	size_t slen;
+	int code;
 
 	end = memchr(data, '\n', len);
 	slen = end != NULL ? (size_t)(end - data) : len;
@@ -402,7 +450,39 @@ main(int argc, char **argv)
 		fwrite(end + 1, 1, len - slen - 1, stdout);
 	if (fflush(stdout) != 0 || ferror(stdout))
 		fail(EXIT_FAIL, "writing the reply: %s", strerror(errno));
-	free(data);
-	free(dir);
 	return code >= 200 && code <= 299 ? 0 : EXIT_STATUS;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *fifo = DEFAULT_FIFO;
+	double timeout = DEFAULT_TIMEOUT;
+	char req[PIPE_BUF], *data;
+	size_t reqlen, len;
+	sigset_t orig;
+	struct stat sst;
+	int64_t deadline;
+	int sfd, rfd, code;
+
+	parse_options(argc, argv, &fifo, &timeout);
+	check_words(argc - optind, argv + optind);
+	set_reply_path(fifo);
+	reqlen = build_request(req, sizeof(req), argc - optind,
+	    argv + optind);
+
+	block_signals(&orig);
+	deadline = (int64_t)sls_now_ms() + (int64_t)(timeout * 1000);
+	sfd = open_server(fifo, &sst);
+	rfd = make_reply_fifo();
+	hand_over(rfd, &sst);
+	send_request(sfd, fifo, req, reqlen, deadline, &orig);
+	close(sfd);
+
+	data = read_reply(rfd, deadline, &orig, timeout, &len);
+	close(rfd);
+	cleanup();
+	code = print_reply(data, len);
+	free(data);
+	return code;
 }

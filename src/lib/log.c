@@ -7,10 +7,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <paths.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include "log.h"
@@ -87,6 +90,61 @@ bool
 sls_log_enabled(int prio)
 {
 	return prio <= lg.level;
+}
+
+/* Connect to the unix socket at path as syslog(3) would; 0 or an errno. */
+static int
+try_connect(const char *path)
+{
+	/* syslog(3) tries a datagram socket, then a stream one. */
+	static const int types[] = { SOCK_DGRAM, SOCK_STREAM };
+	struct sockaddr_un sa;
+	size_t i, n = strlen(path);
+	int fd, err = 0;
+
+	if (n >= sizeof(sa.sun_path))
+		return ENAMETOOLONG;
+	memset(&sa, 0, sizeof(sa));
+	sa.sun_family = AF_UNIX;
+	memcpy(sa.sun_path, path, n + 1);
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		fd = socket(AF_UNIX, types[i] | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+		if (fd < 0)
+			return errno;
+		err = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0 ?
+		    0 : errno;
+		close(fd);
+		/* A full backlog still means a listener. */
+		if (err == EAGAIN || err == EINPROGRESS)
+			err = 0;
+		if (err != EPROTOTYPE)
+			break;
+	}
+	return err;
+}
+
+int
+sls_log_probe_syslog(const char *path)
+{
+	char line[512], errbuf[128];
+	const char *es;
+	int err, n;
+
+	if (path == NULL)
+		path = _PATH_LOG;
+	err = try_connect(path);
+	if (err == 0)
+		return 0;
+	es = strerror_r(err, errbuf, sizeof(errbuf));
+	n = snprintf(line, sizeof(line), "slserver: cannot reach the system "
+	    "log (%s): %s; log lines will be lost\n", path, es);
+	if (n > 0 && (size_t)n < sizeof(line) &&
+	    write(STDERR_FILENO, line, (size_t)n) < 0) {
+		/* Nothing useful can be done when stderr itself fails. */
+	}
+	errno = err;
+	return -1;
 }
 
 /* One line on stderr: "slserver[pid]: level: prefix message\n". */

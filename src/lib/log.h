@@ -16,6 +16,15 @@ void sls_log_set_prefix(const char *prefix);	/* e.g. "worker 3: " */
  */
 void sls_log_set_startup(bool on);
 bool sls_log_enabled(int prio);
+/*
+ * Whether the system log socket at path (NULL: /dev/log) can be reached,
+ * the way syslog(3) connects to it. If not, says so on stderr ("slserver:
+ * cannot reach the system log (/dev/log): REASON; log lines will be lost")
+ * and returns -1 with errno set; 0 when it can. Without a listener,
+ * syslog(3) drops every line silently: call it once at start, before
+ * detaching, when logging goes to syslog.
+ */
+int sls_log_probe_syslog(const char *path);
 
 void sls_log(int prio, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -169,6 +169,8 @@ main(int argc, char **argv)
 
 	/* Startup errors go to stderr as well until the daemon is ready. */
 	sls_log_open(conf->log_facility, to_stderr);
+	if (!to_stderr)
+		sls_log_probe_syslog(NULL);
 	sls_log_set_startup(!to_stderr);
 	sls_log_set_level(opts.log_level >= 0 ? opts.log_level :
 	    conf->log_level);

@@ -687,6 +687,94 @@ START_TEST(test_plain_and_several)
 }
 END_TEST
 
+/* The log goes to stderr in these tests: catch it in a file. */
+static char logpath[1200];
+static int saved_stderr = -1;
+
+static void
+log_capture(void)
+{
+	int fd;
+
+	snprintf(logpath, sizeof(logpath), "%s/log", base);
+	fd = open(logpath, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	ck_assert_int_ge(fd, 0);
+	saved_stderr = dup(STDERR_FILENO);
+	ck_assert_int_ge(saved_stderr, 0);
+	ck_assert_int_ge(dup2(fd, STDERR_FILENO), 0);
+	close(fd);
+}
+
+/* Restore stderr; what was logged since log_capture(), NUL-terminated. */
+static char *
+log_captured(void)
+{
+	static char buf[65536];
+	size_t len = 0;
+	ssize_t r;
+	int fd;
+
+	ck_assert_int_ge(dup2(saved_stderr, STDERR_FILENO), 0);
+	close(saved_stderr);
+	saved_stderr = -1;
+	fd = open(logpath, O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	while (len < sizeof(buf) - 1 &&
+	    (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)r;
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+}
+
+START_TEST(test_plain_logs_body)
+{
+	static char body[16384];
+	char line[512], *r, *p, *nl, *log;
+	int lines = 0;
+
+	/* What a client with a reply FIFO reads, and nothing is logged. */
+	log_capture();
+	r = exchange(":stats:r\n\n", "r");
+	log = log_captured();
+	ck_assert(starts_with(r, "200 OK\n"));
+	snprintf(body, sizeof(body), "%s", r + strlen("200 OK\n"));
+	ck_assert_ptr_null(strstr(log, "sl:404_replies"));
+
+	/* "echo stats > FIFO": status and every body line in the log, at
+	   notice, one line each. */
+	log_capture();
+	SEND("stats\n");
+	serve_all();
+	log = log_captured();
+	ck_assert_ptr_nonnull(strstr(log,
+	    "notice: fifo command 'stats': 200 OK\n"));
+	for (p = body; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		snprintf(line, sizeof(line),
+		    "notice: fifo command 'stats': %.*s\n", (int)(nl - p), p);
+		ck_assert_msg(strstr(log, line) != NULL, "not logged: %s",
+		    line);
+		lines++;
+	}
+	ck_assert_int_gt(lines, 5);
+	ck_assert_ptr_nonnull(strstr(log,
+	    "fifo command 'stats': sl:404_replies = 7\n"));
+
+	/* A refused reload logs each FILE:LINE message. */
+	fake.reload_fails = true;
+	log_capture();
+	SEND("reload\n");
+	serve_all();
+	log = log_captured();
+	ck_assert_ptr_nonnull(strstr(log,
+	    "fifo command 'reload': 500 reload failed\n"));
+	ck_assert_ptr_nonnull(strstr(log,
+	    "fifo command 'reload': a.conf:3: unknown option 'bogus'\n"));
+	ck_assert_ptr_nonnull(strstr(log,
+	    "fifo command 'reload': a.conf:7: bad newline\n"));
+}
+END_TEST
+
 START_TEST(test_split_request)
 {
 	int fd = reply_fifo("r");
@@ -893,6 +981,7 @@ fifo_suite(void)
 	tcase_add_test(tc, test_other_commands);
 	tcase_add_test(tc, test_reload);
 	tcase_add_test(tc, test_plain_and_several);
+	tcase_add_test(tc, test_plain_logs_body);
 	tcase_add_test(tc, test_split_request);
 	tcase_add_test(tc, test_too_long_resync);
 	tcase_add_test(tc, test_unsafe_targets);
