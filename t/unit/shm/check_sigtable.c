@@ -2,8 +2,9 @@
  * Signature timer table (shm/sigtable.c): insert, refresh, expiry,
  * mismatch, reuse of expired slots, eviction of the oldest live entry,
  * the used count, recovery of a slot left locked by a dead writer, and
- * real processes hammering one table in a shared segment at once, and
- * single-stepped ones caught in the middle of a read or a write. Time is
+ * real processes hammering one table in a shared segment at once
+ * (check_sigtable_ptrace.c catches single-stepped ones in the middle of
+ * a read or a write). Time is
  * passed in explicitly (now_ms); only the clock test sleeps.
  */
 #include <check.h>
@@ -15,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/ptrace.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,55 +24,7 @@
 #include "shm/segment.h"
 #include "shm/sigtable.h"
 
-static sls_sigtable_t *t;
-static size_t tbytes;
-
-/* Shared, as in the segment: forked children write the same table. */
-static sls_sigtable_t *
-new_table(uint32_t size)
-{
-	sls_sigtable_t *p;
-
-	tbytes = sls_sigtable_bytes(size);
-	p = mmap(NULL, tbytes, PROT_READ | PROT_WRITE,
-	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	ck_assert_ptr_ne(p, MAP_FAILED);
-	memset(p, 0xa5, tbytes);	/* init must not count on zeroes */
-	sls_sigtable_init(p, size);
-	return p;
-}
-
-static void
-setup16(void)
-{
-	t = new_table(16);
-}
-
-static void
-teardown(void)
-{
-	munmap(t, tbytes);
-	t = NULL;
-}
-
-/* A key of a 16-slot table whose window starts at slot base. */
-static uint64_t
-k16(unsigned base, unsigned n)
-{
-	return (uint64_t)(n + 1) << 20 | (uint64_t)n << 4 | (base & 15);
-}
-
-/* The slot index holding key, or -1. */
-static int
-slot_of(uint64_t key)
-{
-	uint32_t i;
-
-	for (i = 0; i < t->size; i++)
-		if (atomic_load(&t->slot[i].key) == key)
-			return (int)i;
-	return -1;
-}
+#include "sigtable_fixture.h"
 
 START_TEST(test_layout)
 {
@@ -311,145 +263,6 @@ START_TEST(test_dead_writer)
 	ck_assert_int_eq(sls_sigtable_lookup(t, a, 1, 10), SLS_SIG_MATCH);
 	ck_assert_int_eq(sls_sigtable_lookup(t, b, 2, 10), SLS_SIG_MATCH);
 	ck_assert_uint_eq(sls_sigtable_used(t, 10), 2);
-}
-END_TEST
-
-/*
- * A worker killed in the middle of a write: the child is single-stepped
- * with ptrace until its slot turns odd, then killed there. The slot must
- * name the child (not the parent, whose pid the table cached before the
- * fork), readers must skip it, and releasing the child's pid frees it.
- */
-START_TEST(test_killed_writer)
-{
-#ifdef PT_STEP		/* glibc: PTRACE_SINGLESTEP is an enum */
-	uint64_t s, k = k16(5, 1);
-	pid_t pid;
-	long steps;
-	int status;
-
-	/* the parent writes first, so its pid is cached before forking */
-	ck_assert_int_eq(sls_sigtable_put(t, k, 1, 10, 1000), SLS_PUT_NEW);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
-			_exit(77);
-		raise(SIGSTOP);
-		sls_sigtable_put(t, k, 1, 10, 2000);
-		_exit(0);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		fprintf(stderr, "test_killed_writer: no ptrace, skipped\n");
-		return;
-	}
-	ck_assert(WIFSTOPPED(status));
-	s = atomic_load(&t->slot[5].seq);
-	for (steps = 0; steps < 10000000 && (s & 1) == 0; steps++) {
-		ck_assert_int_eq(ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL),
-		    0);
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-		ck_assert_msg(WIFSTOPPED(status), "child ended unlocked");
-		s = atomic_load(&t->slot[5].seq);
-	}
-	ck_assert_uint_eq(s & 1, 1);
-	ck_assert_int_eq(kill(pid, SIGKILL), 0);
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFSIGNALED(status));
-
-	ck_assert_uint_eq((uint32_t)s >> 1, (uint32_t)pid);
-	ck_assert_uint_eq(atomic_load(&t->slot[5].seq), s);
-	ck_assert_int_eq(sls_sigtable_lookup(t, k, 1, 10), SLS_SIG_MISS);
-	ck_assert_uint_eq(sls_sigtable_release(t, getpid()), 0);
-	ck_assert_uint_eq(sls_sigtable_release(t, pid), 1);
-	ck_assert_uint_eq(atomic_load(&t->slot[5].seq) & 1, 0);
-	ck_assert_uint_eq(atomic_load(&t->slot[5].key), 0);
-	ck_assert_int_eq(sls_sigtable_put(t, k, 1, 10, 1000), SLS_PUT_NEW);
-	ck_assert_int_eq(sls_sigtable_lookup(t, k, 1, 10), SLS_SIG_MATCH);
-	ck_assert_uint_eq(sls_sigtable_used(t, 10), 1);
-#endif
-}
-END_TEST
-
-/*
- * Torn reads: a reader child is single-stepped while, at every stop (for
- * the first TORN_STEPS instructions), the parent rewrites slot 0 as a
- * writer would (odd, stores, next even) to (A, tag A) or (B, tag B) at
- * random. Whatever instruction the reader is at, it must never take A's
- * key with B's tag: lookups of the crossed pairs may miss (a reader gives
- * up on a slot that never stays still), never match. Without the version
- * check in read_slot() this fails within a few thousand steps.
- */
-#define NTORN		1000
-#define TORN_STEPS	50000
-
-static void
-rewrite(sls_sig_entry_t *e, uint64_t key, uint64_t tag, uint64_t exp)
-{
-	uint64_t s = atomic_load(&e->seq);
-
-	atomic_store(&e->seq, s | 1);
-	atomic_store(&e->key, key);
-	atomic_store(&e->tag_hash, tag);
-	atomic_store(&e->expires_ms, exp);
-	atomic_store(&e->seq, ((s >> 32) + 1) << 32);
-}
-
-START_TEST(test_torn_reads)
-{
-#ifdef PT_STEP
-	uint64_t a = k16(0, 1), b = k16(0, 2), rng = 42;
-	pid_t pid;
-	long steps;
-	int i, status;
-
-	rewrite(&t->slot[0], a, 0xaaaa, 1000);
-	pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL) < 0)
-			_exit(77);
-		raise(SIGSTOP);
-		for (i = 0; i < NTORN; i++)
-			if (sls_sigtable_lookup(t, a, 0xbbbb, 10) ==
-			    SLS_SIG_MATCH ||
-			    sls_sigtable_lookup(t, b, 0xaaaa, 10) ==
-			    SLS_SIG_MATCH)
-				_exit(1);
-		_exit(0);
-	}
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 77) {
-		fprintf(stderr, "test_torn_reads: no ptrace, skipped\n");
-		return;
-	}
-	for (steps = 0; steps < TORN_STEPS && WIFSTOPPED(status); steps++) {
-		/* A or B at random; the same state is written again too */
-		rng = rng * 6364136223846793005ULL + 1442695040888963407ULL;
-		if (rng >> 63)
-			rewrite(&t->slot[0], a, 0xaaaa, 1000);
-		else
-			rewrite(&t->slot[0], b, 0xbbbb, 1000);
-		ck_assert_int_eq(ptrace(PTRACE_SINGLESTEP, pid, NULL, NULL),
-		    0);
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	}
-	/* then let it finish on a still table */
-	if (WIFSTOPPED(status)) {
-		ck_assert_int_eq(ptrace(PTRACE_CONT, pid, NULL, NULL), 0);
-		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	}
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
-	    "reader matched a torn entry (status 0x%x, %ld steps)", status,
-	    steps);
-	/* once still, the entry reads normally */
-	rewrite(&t->slot[0], a, 0xaaaa, 1000);
-	ck_assert_int_eq(sls_sigtable_lookup(t, a, 0xaaaa, 10),
-	    SLS_SIG_MATCH);
-	ck_assert_int_eq(sls_sigtable_lookup(t, a, 0xbbbb, 10),
-	    SLS_SIG_MISMATCH);
-#endif
 }
 END_TEST
 
@@ -737,14 +550,6 @@ sigtable_suite(void)
 	tcase_add_test(tc, test_key_zero);
 	tcase_add_test(tc, test_dead_writer);
 	tcase_add_test(tc, test_now_ms);
-	suite_add_tcase(s, tc);
-
-	/* single-stepped processes: slow by nature */
-	tc = tcase_create("ptrace");
-	tcase_add_checked_fixture(tc, setup16, teardown);
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_killed_writer);
-	tcase_add_test(tc, test_torn_reads);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("processes");
