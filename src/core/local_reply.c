@@ -12,12 +12,6 @@
 #include "sip/reply.h"
 #include "tag.h"
 
-static sls_str_t
-cstr(const char *s)
-{
-	return (sls_str_t){ s, strlen(s) };
-}
-
 /* Build the reply into out; false (and counted) when it cannot be. */
 bool
 sls_sl_reply(const sls_handler_t *h, sls_req_t *req, int code,
@@ -47,7 +41,7 @@ sls_sl_reply(const sls_handler_t *h, sls_req_t *req, int code,
 		req->nbranches = 0;
 		req->ruri_changed = false;
 		code = sls_err_code(req->err);
-		reason = cstr(sls_err_reason(req->err));
+		reason = sls_str_c(sls_err_reason(req->err));
 		is_err = true;
 		n = sls_reply_build(req, code, reason, tag,
 		    h->conf->server_header, out->buf, out->cap);
@@ -72,15 +66,15 @@ sls_sl_reply_error(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 {
 	enum sls_err e = req->err;
 
-	return sls_sl_reply(h, req, sls_err_code(e), cstr(sls_err_reason(e)),
-	    true, out);
+	return sls_sl_reply(h, req, sls_err_code(e),
+	    sls_str_c(sls_err_reason(e)), true, out);
 }
 
 bool
 sls_sl_reply_default(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 {
 	return sls_sl_reply(h, req, h->conf->sl.default_code,
-	    cstr(h->conf->sl.default_reason), false, out);
+	    sls_str_c(h->conf->sl.default_reason), false, out);
 }
 
 void

@@ -15,6 +15,13 @@ typedef struct sls_str {
 #define SLS_STR_NULL	((sls_str_t){ NULL, 0 })
 #define SLS_STR_LIT(l)	((sls_str_t){ (l), sizeof(l) - 1 })
 
+/* A view of a NUL-terminated string. */
+static inline sls_str_t
+sls_str_c(const char *s)
+{
+	return (sls_str_t){ s, strlen(s) };
+}
+
 static inline bool
 sls_str_eq(sls_str_t a, const char *b)
 {

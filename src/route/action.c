@@ -100,12 +100,6 @@ sls_route_code(const sls_route_t *r, sls_req_t *req, int default_code)
 	return (int)v;
 }
 
-static sls_str_t
-cstr(const char *s)
-{
-	return (sls_str_t){ s, strlen(s) };
-}
-
 /*
  * The reason of a route's reply: its template's value; the standard
  * phrase when the route gave none; default_reason when either is empty.
@@ -119,9 +113,9 @@ sls_route_reason(const sls_route_t *r, sls_req_t *req, int code,
 
 	if (r->reason == NULL) {
 		std = sls_sip_std_reason(code);
-		return cstr(std != NULL ? std : default_reason);
+		return sls_str_c(std != NULL ? std : default_reason);
 	}
 	if (expand_scratch(r->reason, req, &s) < 0 || s.len == 0)
-		return cstr(default_reason);
+		return sls_str_c(default_reason);
 	return s;
 }
