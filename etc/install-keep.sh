@@ -10,6 +10,8 @@
 #	Remove DEST and DEST.dist only where they are still the sample.
 #
 # Messages go to stdout, as the other lines of "make install" do.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 set -e
 action=$1
 shift

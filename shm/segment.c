@@ -9,6 +9,8 @@
  * next multiple of its alignment; sls_shm_layout computes the offsets in
  * this one place, sls_shm_create records them in the header and
  * sls_shm_check verifies them.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <errno.h>
 #include <stdbool.h>

@@ -4,6 +4,8 @@
  * signature table). Made by the supervisor before the first fork and
  * inherited; every region is reached by the offset recorded in the
  * header, and the offsets come from one table in segment.c.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SEGMENT_H
 #define SLS_SEGMENT_H

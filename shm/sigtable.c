@@ -59,6 +59,10 @@
  * The table keeps (key, tag) pairs: a second to-tag for the same key (a
  * forked INVITE answered twice) gets its own slot, and an ACK matches
  * whichever it carries.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <pthread.h>
 #include <unistd.h>

@@ -9,6 +9,8 @@
  * strict sense: a writer stopped inside its stores keeps that one slot
  * from others until it finishes or the supervisor releases it. The
  * protocol is at the top of sigtable.c.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SIGTABLE_H
 #define SLS_SIGTABLE_H

@@ -1,6 +1,8 @@
 /*
  * Statistics: names of the counters, the code buckets of SPEC 5, and
  * sums over the per-process slots.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <string.h>
 

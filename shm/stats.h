@@ -1,6 +1,8 @@
 /*
  * Statistics counters: one cache-line-aligned slot per process, updated
  * with relaxed C11 atomics by its owner only, summed by readers.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_STATS_H
 #define SLS_STATS_H

@@ -7,6 +7,8 @@
 #
 # Exit: 0 pass, 1 fail, 77 skip (a tool missing), 99 hard error.
 # Run by automake with SLS_BUILDDIR set; by hand it takes its own tree.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 
 SLS_BUILDDIR=${SLS_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 for tool in strings realpath timeout flock; do

@@ -5,6 +5,8 @@
 #
 # Exit: 0 pass, 1 fail, 77 skip (no groff). Run by automake with
 # SLS_SRCDIR and SLS_BUILDDIR set; by hand it finds the tree itself.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 
 SLS_SRCDIR=${SLS_SRCDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 DOC=$SLS_SRCDIR/doc
@@ -273,6 +275,19 @@ for f in "$INIT" "$UNIT"; do
 		fail "$f uses placeholders the build does not substitute:" "$bad"
 	fi
 done
+
+# 6. The licence: COPYING, and a copyright line in every source file.
+[ -f "$SLS_SRCDIR/COPYING" ] || fail "COPYING is missing"
+n=0
+for f in "$SLS_SRCDIR"/src/*/*.[ch] "$SLS_SRCDIR"/shm/*.[ch] \
+    "$SLS_SRCDIR"/t/unit/*/*.[ch] "$SLS_SRCDIR"/t/*.sh \
+    "$SLS_SRCDIR"/t/sipp/*.sh "$SLS_SRCDIR"/etc/*.in; do
+	[ -f "$f" ] || continue
+	n=$((n + 1))
+	head -20 "$f" | grep -q 'Copyright (c) [0-9]* The slserver authors' ||
+	    fail "${f#"$SLS_SRCDIR"/}: no copyright line in its header"
+done
+echo "checked the copyright lines of $n files"
 
 if [ "$failed" -ne 0 ]; then
 	exit 1

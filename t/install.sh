@@ -6,6 +6,8 @@
 #
 # Exit: 0 pass, 1 fail, 77 skip, 99 hard error. Run by automake with
 # SLS_BUILDDIR set; by hand it takes the tree it is in.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 
 SLS_BUILDDIR=${SLS_BUILDDIR:-$(cd "$(dirname "$0")/.." && pwd)}
 [ -f "$SLS_BUILDDIR/Makefile" ] || { echo "SKIP: no configured tree"; exit 77; }

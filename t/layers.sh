@@ -7,6 +7,8 @@
 #     layers below it, has no undefined symbol (a call that goes up or
 #     sideways fails here even if no program pulls that object in).
 # Exit 0 pass, 1 fail, 99 hard error.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 
 set -u
 SRC=${SLS_SRCDIR:?}

@@ -2,6 +2,8 @@
 #
 # Exit codes follow automake: 0 pass, 77 skip, 99 hard error, else fail.
 # Every wait is a bounded poll; every sipp run is bounded twice.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 
 SLS_BUILDDIR=${SLS_BUILDDIR:-$(cd "$(dirname "$0")/../.." && pwd)}
 SLS_SRCDIR=${SLS_SRCDIR:-$SLS_BUILDDIR}

@@ -1,5 +1,7 @@
 /*
  * The build of an immutable sls_conf_t from a clean parse, and its free.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * The configuration, loaded from slserver.conf into an immutable
  * sls_conf_t. conf/ is the only includer of <confuse.h> (through its
  * private internal.h; this header does not include it).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_CONF_H
 #define SLS_CONF_H

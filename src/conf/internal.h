@@ -4,6 +4,8 @@
  *
  * libconfuse (3.3 and the rest) is not reentrant: its lexer has global
  * state, and so has a load (sls_conf_ld, set by load.c for its duration).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_CONF_INTERNAL_H
 #define SLS_CONF_INTERNAL_H

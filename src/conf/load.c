@@ -2,6 +2,8 @@
  * A load: the file read, the text scanned, parsed with the checks of the
  * option table, and built. Every message goes to the caller's list as
  * "FILE:LINE: message"; nothing is logged.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

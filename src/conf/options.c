@@ -10,6 +10,8 @@
  * one run lists every error (syntax errors still stop libconfuse).
  * Nothing is built unless the whole file is clean; the build then
  * compiles the same strings again, which can only fail for memory.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,6 +1,8 @@
 /*
  * The scan of the text before libconfuse parses it: comments blanked out
  * and the line of each titled section noted (see sls_conf_prescan).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

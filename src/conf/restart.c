@@ -1,5 +1,7 @@
 /*
  * Which restart-only options a reload would change.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * The checks of route and event_route sections, as libconfuse validate
  * callbacks (see options.c): each value is compiled by route/compile.c
  * and thrown away, and a section is checked as a whole at its '}'.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

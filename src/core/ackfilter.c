@@ -1,6 +1,8 @@
 /*
  * The signature-table ACK filter. See ackfilter.h; the table itself is
  * shm/sigtable.c.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

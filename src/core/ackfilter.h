@@ -2,6 +2,8 @@
  * The ACK filter: the to-tag of every final reply to an INVITE is kept in
  * the signature table for ack_timeout seconds, so the ACK that answers it
  * is absorbed instead of routed.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_ACKFILTER_H
 #define SLS_ACKFILTER_H

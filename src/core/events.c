@@ -1,5 +1,7 @@
 /*
  * xlog lines of routes and event routes. See events.h.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

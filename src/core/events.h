@@ -1,6 +1,8 @@
 /*
  * xlog lines: a route's xlog action and the event routes
  * "sl:filtered-ack" and "sl:local-response".
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_EVENTS_H
 #define SLS_EVENTS_H

@@ -1,6 +1,8 @@
 /*
  * Stateless replies and their to-tags. See local_reply.h; the public
  * sls_handle_sent (pipeline.h) is here because it counts the replies.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

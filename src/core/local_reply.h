@@ -2,6 +2,8 @@
  * Stateless replies made here (sl_send_reply, sl_reply_error, the
  * automatic error and default replies): to-tag, build, destination, and
  * their counting once sent.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_LOCAL_REPLY_H
 #define SLS_LOCAL_REPLY_H

@@ -1,6 +1,8 @@
 /*
  * The life of one datagram: parse, basic checks, ACK filter, route,
  * actions, reply. See pipeline.h.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

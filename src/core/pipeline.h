@@ -6,6 +6,8 @@
  * signature table in shared memory (ACK filter), and logs xlog lines of
  * routes and event routes. Its parts: ackfilter.c, route/match.c,
  * route/action.c, local_reply.c, events.c.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_PIPELINE_H
 #define SLS_PIPELINE_H

@@ -1,6 +1,8 @@
 /*
  * The immutable configuration that the processes and the packet path
  * read; conf/ builds it from slserver.conf.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SETTINGS_H
 #define SLS_SETTINGS_H

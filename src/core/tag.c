@@ -17,6 +17,8 @@
  *   'S' host port branch callid fromtag          -> tag suffix (64 bits)
  *   'H' tag                                      -> tag hash
  *   'K' callid fromtag cseq                      -> table key
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <stdlib.h>
 #include <string.h>

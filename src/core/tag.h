@@ -2,6 +2,8 @@
  * To-tag signatures: PREFIX.SUFFIX, where PREFIX names the key and SUFFIX
  * is a SipHash of the top Via sent-by host and port, its branch, the
  * Call-ID and the From tag. Also the keys of the signature table.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_TAG_H
 #define SLS_TAG_H

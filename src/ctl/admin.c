@@ -2,6 +2,8 @@
  * The admin commands. Each writes a status line ("200 OK", "400 ...",
  * "500 ...", no newline) and body lines (each ending in a newline); the
  * transport (fifo.c) frames them.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,6 +1,8 @@
 /*
  * The admin commands (ping, version, help, stats, workers, sigtable,
  * reload), independent of the FIFO transport that carries them.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_ADMIN_H
 #define SLS_ADMIN_H

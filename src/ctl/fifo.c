@@ -3,6 +3,8 @@
  * are read without ever blocking; each complete one runs, and its reply
  * goes to the client's reply FIFO (fifo_reply.c) or, without one, to the
  * log.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

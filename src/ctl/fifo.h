@@ -2,6 +2,8 @@
  * The admin FIFO: creation and removal, reading requests (fifo.c), their
  * parsing (fifo_parse.c), and writing replies to reply FIFOs in the
  * FIFO's own directory, safely (fifo_reply.c).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_FIFO_H
 #define SLS_FIFO_H

@@ -1,6 +1,8 @@
 /*
  * Admin FIFO requests: the plain line and the ":COMMAND:REPLY_NAME"
  * framing, parsed in place, and the check of a reply name.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -5,6 +5,8 @@
  * without a symlink, and still the object at that path. Opening waits for
  * a reader for at most SLS_FIFO_REPLY_MS, writing takes at most as long
  * again: a stuck client never stalls the supervisor for long.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

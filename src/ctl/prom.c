@@ -32,6 +32,10 @@
  *
  * Every family has one "# HELP" and one "# TYPE" line before its samples;
  * no timestamps; the output ends with a newline.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,4 +1,8 @@
-/* Prometheus text exposition format 0.0.4 of the counters. */
+/*
+ * Prometheus text exposition format 0.0.4 of the counters.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_PROM_H
 #define SLS_PROM_H
 

@@ -13,6 +13,8 @@
  *
  * Exit: 0 on a 2xx status, 1 on another status, 2 on timeout, no server,
  * bad usage or any local failure.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

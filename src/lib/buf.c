@@ -2,6 +2,8 @@
  * A growable NUL-terminated text buffer for admin replies. An allocation
  * failure sets failed and turns later appends into no-ops; the text
  * written so far stays valid.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,4 +1,8 @@
-/* A growable text buffer for admin replies (not used on the packet path). */
+/*
+ * A growable text buffer for admin replies (not used on the packet path).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_BUF_H
 #define SLS_BUF_H
 

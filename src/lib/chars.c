@@ -1,3 +1,5 @@
+/* Copyright (c) 2026 The slserver authors. ISC licence: see COPYING. */
+
 #include "config.h"
 
 #include "chars.h"

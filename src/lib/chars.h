@@ -2,6 +2,8 @@
  * The one set of character classes: RFC 3261 token characters, digits,
  * and the control characters that never reach a reply, a log line or a
  * FIFO reply (all C0 controls but HT, and DEL).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_CHARS_H
 #define SLS_CHARS_H

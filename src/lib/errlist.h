@@ -1,5 +1,9 @@
-/* A list of error messages, each "FILE:LINE: message", built by a config
-   load or a reload and shown by -t, the log and the FIFO reply. */
+/*
+ * A list of error messages, each "FILE:LINE: message", built by a config
+ * load or a reload and shown by -t, the log and the FIFO reply.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_ERRLIST_H
 #define SLS_ERRLIST_H
 

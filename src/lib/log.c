@@ -3,6 +3,8 @@
  * level filter, an optional prefix ("worker 3: "). Each call formats into
  * a stack buffer: nothing is allocated, and a stderr line is one write()
  * so lines of concurrent workers do not interleave.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,4 +1,8 @@
-/* Logging to syslog or stderr; printf-checked; workers add a prefix. */
+/*
+ * Logging to syslog or stderr; printf-checked; workers add a prefix.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_LOG_H
 #define SLS_LOG_H
 

@@ -2,6 +2,8 @@
  * Overflow-safe parsing of the numbers slserver reads: plain decimal
  * digits (no sign, no spaces), checked against a bound before they can
  * wrap, whatever the width of long. Every parser takes [b, e).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_NUM_H
 #define SLS_NUM_H

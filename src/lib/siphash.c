@@ -3,6 +3,8 @@
  * "SipHash: a fast short-input PRF" (INDOCRYPT 2012): 64-bit words read
  * little-endian, two SipRounds per message word, four at finalisation,
  * and the message length (mod 256) in the top byte of the last word.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <string.h>
 

@@ -1,4 +1,8 @@
-/* SipHash-2-4 (Aumasson and Bernstein, 2012), 64-bit output. */
+/*
+ * SipHash-2-4 (Aumasson and Bernstein, 2012), 64-bit output.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_SIPHASH_H
 #define SLS_SIPHASH_H
 

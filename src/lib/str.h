@@ -1,4 +1,8 @@
-/* A counted, not NUL-terminated view into a buffer. */
+/*
+ * A counted, not NUL-terminated view into a buffer.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_STR_H
 #define SLS_STR_H
 

@@ -2,6 +2,8 @@
  * Addresses: listen specs ("udp:ADDR:PORT"), CIDR sets and text forms.
  * Pure: no socket, no log. Addresses are numeric only: nothing here
  * resolves a host name, so loading a config never waits on DNS.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

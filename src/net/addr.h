@@ -1,4 +1,8 @@
-/* Addresses: listen specs, CIDR sets, text forms (pure, see addr.c). */
+/*
+ * Addresses: listen specs, CIDR sets, text forms (pure, see addr.c).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_NET_ADDR_H
 #define SLS_NET_ADDR_H
 

@@ -1,6 +1,8 @@
 /*
  * The UDP sockets slserver listens on. Logs each failure once, naming the
  * call and the address.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

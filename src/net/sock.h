@@ -1,4 +1,8 @@
-/* UDP sockets (see sock.c). */
+/*
+ * UDP sockets (see sock.c).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_NET_SOCK_H
 #define SLS_NET_SOCK_H
 

@@ -1,4 +1,8 @@
-/* slserver: command line, config test, daemonizing; then the supervisor. */
+/*
+ * slserver: command line, config test, daemonizing; then the supervisor.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #include "config.h"
 
 #include <errno.h>

@@ -3,6 +3,8 @@
  * with the message to the AF_UNIX socket named by $NOTIFY_SOCKET (a path,
  * or "@name" in the abstract namespace). systemd and start-stop-daemon
  * --notify-await both listen this way.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

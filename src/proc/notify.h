@@ -1,4 +1,8 @@
-/* The sd_notify readiness protocol without libsystemd. */
+/*
+ * The sd_notify readiness protocol without libsystemd.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_NOTIFY_H
 #define SLS_NOTIFY_H
 

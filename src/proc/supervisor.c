@@ -3,6 +3,8 @@
  * before readiness): pid lock, bind, shared memory, FIFO, privilege drop,
  * signals, fork workers, wait for their ready flags, pid file, READY=1.
  * Then a ppoll() loop on the FIFO with signals unblocked only there.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,6 +1,8 @@
 /*
  * The supervisor: owns config, sockets, shared memory, pid file, FIFO and
  * the worker table; forks, respawns and retires workers; never handles SIP.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SUPERVISOR_H
 #define SLS_SUPERVISOR_H

@@ -2,6 +2,8 @@
  * The worker loop: batches of datagrams in with recvmmsg, replies out
  * with sendmmsg, everything between done by sls_handle(). The buffers are
  * allocated once at start; nothing is allocated per datagram.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,4 +1,8 @@
-/* A worker process: reads datagrams from the shared socket(s) and answers. */
+/*
+ * A worker process: reads datagrams from the shared socket(s) and answers.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_WORKER_H
 #define SLS_WORKER_H
 

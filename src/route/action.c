@@ -1,5 +1,7 @@
 /*
  * The actions of a route that fill the request context. See action.h.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * Route actions that only fill the request context: set_ruri,
  * append_branch, append_to_reply, and the expansion of a reply action's
  * code and reason. No I/O; core/ sends what they prepare.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_ACTION_H
 #define SLS_ACTION_H

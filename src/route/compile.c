@@ -1,6 +1,8 @@
 /*
  * The route language compiler: each function turns one config value into
  * one compiled route piece, or writes why it cannot into err.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

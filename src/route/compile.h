@@ -4,6 +4,8 @@
  * these, both to check a value (and report its line) and to build the
  * route. Every function that can fail writes its message into
  * err[0..errlen) and returns -1 or NULL.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_COMPILE_H
 #define SLS_COMPILE_H

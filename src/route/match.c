@@ -2,6 +2,8 @@
  * Route conditions: method, Request-URI, From and To regexes, source
  * CIDRs, headers, and whether the request failed its basic checks.
  * See match.h.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

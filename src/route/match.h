@@ -1,6 +1,8 @@
 /*
  * Route conditions: which route of a list a request takes. Reads the
  * parsed request and its source address only; no I/O, no state.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_MATCH_H
 #define SLS_MATCH_H

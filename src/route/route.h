@@ -1,6 +1,8 @@
 /*
  * A compiled route: its conditions and its actions, as the config loader
  * builds them and the packet path reads them.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_ROUTE_H
 #define SLS_ROUTE_H

@@ -2,6 +2,8 @@
  * Templates: a source string is compiled once into parts (literal runs
  * and variables); expansion walks the parts, copying literals and looking
  * values up in the request, without parsing or allocating.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

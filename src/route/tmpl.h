@@ -2,6 +2,8 @@
  * Templates: strings with pseudo-variables ($rU, $hdr(Name), ...), compiled
  * once when the config is loaded and expanded per request without parsing
  * or allocating.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_TMPL_H
 #define SLS_TMPL_H

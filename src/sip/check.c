@@ -7,6 +7,8 @@
  * (no LWS, no <>, no ?headers), unquoted display names must be tokens
  * (baddn), Via params must be well formed (badinv01). Liberal where RFC
  * 4475 allows it: LWS inside <> of From/To (badaspec), '_' in host names.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,6 +1,8 @@
 /*
  * The internal error table and the standard reason phrases. Every string
  * is a literal assembled at compile time: no allocation, no formatting.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <stddef.h>
 

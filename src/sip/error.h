@@ -1,6 +1,8 @@
 /*
  * Internal errors a request can carry (its "last error"), and the reply
  * sl_reply_error makes of each. The full table is in slserver.conf(5).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_ERROR_H
 #define SLS_ERROR_H

@@ -2,6 +2,8 @@
  * Header names (long and compact forms, RFC 3261 §7.3.3 and the
  * registered compact forms), method ids, and finding a header in a
  * parsed message.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

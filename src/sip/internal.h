@@ -2,6 +2,8 @@
  * What the files of the SIP codec share with each other and no other
  * layer uses: recording the first defect, Content-Length values, the
  * param scanner, hosts and ports, the least a From/To URI must be.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SIP_INTERNAL_H
 #define SLS_SIP_INTERNAL_H

@@ -1,4 +1,8 @@
-/* The SIP character class table (see lex.h). */
+/*
+ * The SIP character class table (see lex.h).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #include "config.h"
 
 #include "lex.h"

@@ -3,6 +3,8 @@
  * nothing else: the character classes of RFC 3261 §25.1 that lib/chars.h
  * does not have, and bounded scanners over [p, end) built on both. No
  * scanner reads at or past end.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SIP_LEX_H
 #define SLS_SIP_LEX_H

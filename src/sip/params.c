@@ -1,6 +1,8 @@
 /*
  * Params (RFC 3261 §7.3.1, §25.1): ";name[=value]" lists of header values
  * and URIs.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

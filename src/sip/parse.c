@@ -8,6 +8,8 @@
  * SP/HT between start-line elements and after the SIP-Version (lwsstart,
  * trws), bare LF line ends. The basic checks (check.c) are the strict
  * part.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -3,6 +3,8 @@
  * headers are whole request lines written with memcpy; only the top Via
  * (received/rport, via.c) and the To tag are edited on the way; the
  * bounded writer is writer.h.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

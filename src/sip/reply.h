@@ -1,6 +1,8 @@
 /*
  * Building a stateless reply to a request (RFC 3261 §8.2.6, §18.2.2;
  * RFC 3581).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_REPLY_H
 #define SLS_REPLY_H

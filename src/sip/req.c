@@ -1,6 +1,8 @@
 /*
  * The per-request context: reset per datagram, a bump allocator over its
  * scratch space, and lazily computed views (address text, parsed URIs).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * Everything known about one request while it is being handled: the
  * parsed message, where it came from, and what the route did to it. Lives
  * on the worker's stack or in its batch array; holds no heap memory.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_REQ_H
 #define SLS_REQ_H

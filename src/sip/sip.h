@@ -12,6 +12,8 @@
  * lex.c/lex.h (character classes and scanners),
  * error.c/error.h (internal errors), req.c/req.h (the request context),
  * reply.c/reply.h (stateless replies); internal.h is what they share.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SIP_H
 #define SLS_SIP_H

@@ -1,6 +1,8 @@
 /*
  * URIs (RFC 3261 §19.1, §25.1; tel: RFC 3966): sip: and sips: split into
  * parts, tel: checked, other schemes kept opaque.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * Via (RFC 3261 §20.42, §18.2.1; RFC 3581): parsing the top Via header
  * (its first via-parm kept, the others checked), and writing it back with
  * received and rport filled in.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,6 +1,8 @@
 /*
  * Via (RFC 3261 §20.42; RFC 3581): the top via-parm parsed, and the
  * received/rport edit a reply makes of it.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SIP_VIA_H
 #define SLS_SIP_VIA_H

@@ -1,4 +1,8 @@
-/* The bounded writer's number formats (see writer.h). */
+/*
+ * The bounded writer's number formats (see writer.h).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #include "config.h"
 
 #include "writer.h"

@@ -3,6 +3,8 @@
  * requests) are written with. Nothing is allocated; a write that does not
  * fit marks the writer full and every later write is dropped, so a caller
  * checks once at the end.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef SLS_SIP_WRITER_H
 #define SLS_SIP_WRITER_H

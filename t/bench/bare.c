@@ -15,6 +15,8 @@
  * Workers are forked processes: with one shared socket bound by the parent
  * (default) or, with -R, one SO_REUSEPORT socket each. SIGTERM or SIGINT
  * stops the parent, which stops its workers.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -1,6 +1,8 @@
 /*
  * "A.B.C.D:PORT" or "[V6]:PORT" into a sockaddr, for the benchmark
  * programs (numeric addresses only; port 0 allowed: callers decide).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef BENCH_HOSTPORT_H
 #define BENCH_HOSTPORT_H

@@ -19,6 +19,8 @@
  * log-linear histogram, status codes, ACKs. Exit 0 when nothing was lost
  * and at least one final reply came, 1 otherwise (or on a runtime error),
  * 2 on usage errors.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

@@ -12,6 +12,8 @@
 # Loopback only. Every responder is started by this script in its own
 # session (setsid), stopped by its PID (TERM, KILL after 5 s) and every
 # loadgen run is bounded by -d and by timeout(1).
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 
 set -u -o pipefail
 

@@ -1,5 +1,7 @@
 #!/bin/bash
 # OPTIONS -> 200 OK with the header the route appends, and a to-tag.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 keepalive_route | write_conf

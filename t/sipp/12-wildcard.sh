@@ -5,6 +5,8 @@
 # socket (bash's /dev/udp), which the kernel gives only datagrams from
 # the address and port it is connected to: a reply from any other source
 # never arrives. Without IPv6 the IPv4 part runs and the test then SKIPs.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 # A wildcard socket listens on every address of the machine: only inside

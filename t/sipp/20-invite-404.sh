@@ -1,5 +1,7 @@
 #!/bin/bash
 # INVITE -> 404 (reason from a template), its ACK is absorbed, not answered.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 write_conf <<'EOF2'

@@ -1,5 +1,7 @@
 #!/bin/bash
 # INVITE -> 302 with Contact: the rewritten R-URI, then a branch with q.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 write_conf <<'EOF2'

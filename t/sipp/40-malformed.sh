@@ -1,6 +1,8 @@
 #!/bin/bash
 # Malformed requests: 400 naming the defect when addressable, else dropped
 # and counted; the worker keeps serving.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 {

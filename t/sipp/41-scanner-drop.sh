@@ -4,6 +4,8 @@
 # User-Agent: friendly-scanner meets the scanners route, whose final
 # action is drop, and nothing comes back; the same request without that
 # User-Agent gets its 400. Both are counted in core:err_requests.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 # One worker handles the datagrams in the order they were sent, so once

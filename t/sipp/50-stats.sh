@@ -1,5 +1,7 @@
 #!/bin/bash
 # Counters read through slserverctl match what sipp sent, in every form.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 {

@@ -2,6 +2,8 @@
 # A command echoed into the FIFO (no reply channel) logs its reply body,
 # one line per log line: the counters of "stats", the FILE:LINE messages
 # of a refused "reload". Commands with a reply FIFO log no body.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 keepalive_route | write_conf

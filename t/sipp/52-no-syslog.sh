@@ -3,6 +3,8 @@
 # before it detaches, that its log lines will be lost; with -d (stderr
 # logging) it does not probe. /dev/log, if the machine has one, is masked
 # with /dev/null in a private mount namespace.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 MSG='slserver: cannot reach the system log (/dev/log): '

@@ -3,6 +3,8 @@
 # replies are absorbed (same branch, new branch after a 2xx, re-INVITE
 # with the client's to-tag), late and foreign ACKs pass, and the event
 # routes log each case.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 # ack_timeout is generous until the late-ACK part reloads it down to

@@ -3,6 +3,8 @@
 # request lost (sipp does not retransmit, so a lost datagram fails its
 # call), none answered twice (an extra reply fails a call too), counters
 # carried over, and each new config in force.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 gen_conf() {

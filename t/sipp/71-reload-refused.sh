@@ -1,6 +1,8 @@
 #!/bin/bash
 # A bad config or a restart-only change is refused with FILE:LINE
 # messages (slserverctl exits 1); the old routes keep answering.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 keepalive_route | write_conf

@@ -2,6 +2,8 @@
 # kill -9 of a worker under load: it is respawned in the same slot, its
 # counters kept, the restart counted and logged; every call still passes
 # (sipp retransmits what the killed worker held).
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 keepalive_route | write_conf

@@ -1,5 +1,7 @@
 #!/bin/bash
 # SIGTERM: workers stop, FIFO and pid file are removed, exit status 0.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 write_conf <<'EOF2'

@@ -2,6 +2,8 @@
 # The generated LSB init script, driven through a temporary defaults file:
 # start returns once ready, status/reload/stop with LSB exit codes, a bad
 # config refused on reload while the server keeps running.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 . "$(dirname "$0")/../lib.sh"
 
 INIT=$SLS_BUILDDIR/etc/slserver.init

@@ -2,6 +2,8 @@
 # Started as root with user/group set: every process runs as that user,
 # slserverctl run by root still gets replies, reload works after the
 # drop, and at exit the FIFO and pid file are removed.
+#
+# Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
 SLS_NO_NETNS=1
 . "$(dirname "$0")/../lib.sh"
 

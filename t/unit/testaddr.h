@@ -1,4 +1,8 @@
-/* Test helper: fill a sockaddr from "192.0.2.7" or "2001:db8::1". */
+/*
+ * Test helper: fill a sockaddr from "192.0.2.7" or "2001:db8::1".
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_TESTADDR_H
 #define SLS_TESTADDR_H
 

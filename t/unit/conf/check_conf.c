@@ -1,6 +1,8 @@
 /*
  * Config loading: defaults, the shipped samples, every condition and
  * action, and the exact "FILE:LINE: message" of each kind of error.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

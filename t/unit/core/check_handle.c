@@ -1,6 +1,8 @@
 /*
  * The packet path as a function: routes, actions, automatic error
  * replies, ACK absorption, and the counters each outcome bumps.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * SipHash-2-4 against the published test vectors, the incremental API,
  * and the to-tag signatures built on it (src/core/tag.c). Messages are filled
  * in by hand as sls_sip_check() would, so this does not depend on sip.c.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <check.h>
 #include <stdint.h>

@@ -3,6 +3,8 @@
  * parsing, reply names, and whole exchanges through real FIFOs in a
  * private temporary directory, including reply targets that must never be
  * written to and clients that never read.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * Prometheus text exposition (src/ctl/prom.c): exact samples for known
  * counter values, HELP/TYPE placement, label escaping, and every line
  * checked against the 0.0.4 grammar by a small validator.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,5 +1,9 @@
-/* Unit tests of src/lib/log.c: the probe of the system log socket, run
-   against sockets made in a private temporary directory. */
+/*
+ * Unit tests of src/lib/log.c: the probe of the system log socket, run
+ * against sockets made in a private temporary directory.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #include "config.h"
 
 #include <check.h>

@@ -1,5 +1,9 @@
-/* Unit tests of src/lib/num.c and src/lib/chars.c: the one set of number
-   parsers and character classes. */
+/*
+ * Unit tests of src/lib/num.c and src/lib/chars.c: the one set of number
+ * parsers and character classes.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #include "config.h"
 
 #include <check.h>

@@ -1,6 +1,8 @@
 /*
  * Addresses: listen specs, CIDR parsing and matching (IPv4, IPv6,
  * IPv4-mapped), text forms, and real UDP sockets on 127.0.0.1.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -1,6 +1,8 @@
 /*
  * Unit tests of src/route/compile.c: each kind of route value compiled
  * from its text, and the exact message of each way it can be wrong.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

@@ -2,6 +2,8 @@
  * Unit tests of src/route/match.c: each route condition on its own, their
  * conjunction, failed requests, and the first-match order. Routes are
  * built by hand (the loader is a layer above).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

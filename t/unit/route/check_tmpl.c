@@ -1,4 +1,8 @@
-/* Unit tests of src/route/tmpl.c (and the request accessors of src/sip/req.c). */
+/*
+ * Unit tests of src/route/tmpl.c (and the request accessors of src/sip/req.c).
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>

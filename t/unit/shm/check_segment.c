@@ -2,6 +2,8 @@
  * The segment's region table (shm/segment.c): every region aligned,
  * inside the segment and clear of the header and of each other, in table
  * order, with the header recording the offsets the layout computed.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <check.h>
 #include <errno.h>

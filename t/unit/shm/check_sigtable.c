@@ -6,6 +6,8 @@
  * (check_sigtable_ptrace.c catches single-stepped ones in the middle of
  * a read or a write). Time is
  * passed in explicitly (now_ms); only the clock test sleeps.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <check.h>
 #include <sched.h>

@@ -3,6 +3,8 @@
  * killed in the middle of a write, and readers that must never match a
  * torn entry. Reports SKIP where ptrace is not allowed (a container
  * without CAP_SYS_PTRACE, Yama) instead of passing.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <check.h>
 #include <signal.h>

@@ -2,6 +2,8 @@
  * Statistics (shm/stats.c): code buckets of SPEC 5, counting a reply,
  * sums over slots, names, and real processes adding to their own slots
  * of a shared segment at the same time.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <check.h>
 #include <errno.h>

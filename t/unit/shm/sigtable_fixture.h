@@ -1,5 +1,9 @@
-/* A signature table in a shared mapping, and helpers on it, for the
-   sigtable unit tests. */
+/*
+ * A signature table in a shared mapping, and helpers on it, for the
+ * sigtable unit tests.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
 #ifndef SLS_SIGTABLE_FIXTURE_H
 #define SLS_SIGTABLE_FIXTURE_H
 

@@ -1,6 +1,8 @@
 /*
  * Unit tests of src/sip/reply.c: byte-exact replies to parsed requests, and
  * where they are sent.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <arpa/inet.h>
 #include <check.h>

@@ -6,6 +6,8 @@
  *
  * Every message is copied into a buffer of exactly its length so that
  * AddressSanitizer catches any read past the end.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 
