@@ -2,16 +2,15 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/paths.h"
 #include "conf/conf.h"
 #include "lib/log.h"
+#include "daemon.h"
 #include "shm/segment.h"
 #include "supervisor.h"
 
@@ -41,45 +40,6 @@ print_errors(const sls_errlist_t *errs)
 
 	for (i = 0; i < errs->n; i++)
 		fprintf(stderr, "%s\n", errs->msg[i]);
-}
-
-/*
- * Detach: the parent waits until the child reports ready (a byte on the
- * pipe) or exits, so startup errors reach the caller's exit status.
- */
-static int
-daemonize(int *ready_fd)
-{
-	int p[2], status;
-	char c;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		perror("slserver: pipe");
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		perror("slserver: fork");
-		return -1;
-	}
-	if (pid > 0) {
-		close(p[1]);
-		do
-			n = read(p[0], &c, 1);
-		while (n < 0 && errno == EINTR);
-		if (n == 1)
-			_exit(0);
-		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-			_exit(WEXITSTATUS(status));
-		_exit(1);
-	}
-	close(p[0]);
-	if (setsid() < 0)
-		return -1;
-	*ready_fd = p[1];
-	return 0;
 }
 
 int
@@ -167,7 +127,7 @@ main(int argc, char **argv)
 	sls_log_set_startup(!to_stderr);
 	sls_log_set_level(opts.log_level >= 0 ? opts.log_level :
 	    conf->log_level);
-	if (!foreground && daemonize(&opts.ready_fd) < 0)
+	if (!foreground && sls_daemonize(&opts.ready_fd) < 0)
 		return 1;
 	rc = sls_supervisor_run(conf, &opts);
 	return rc;
