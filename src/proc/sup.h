@@ -17,6 +17,7 @@
 #include "ctl/fifo.h"
 #include "lib/buf.h"
 #include "lib/errlist.h"
+#include "privs.h"
 #include "shm/segment.h"
 #include "supervisor.h"
 
@@ -58,6 +59,7 @@ typedef struct sup {
 
 	worker_t w[SLS_STATS_SLOTS - 1];	/* indexed by stats slot */
 	uint32_t generation;
+	sls_privs_t privs;	/* what the workers switch to */
 	sls_tagkey_t tagkey;
 	sls_tagkey_t tablekey;
 } sup_t;
@@ -79,8 +81,9 @@ void sls_workers_list(sup_t *s, sls_buf_t *out);
 /* reload.c */
 int sls_reload(sup_t *s, sls_errlist_t *errs);
 
-/* privs.c */
-int sls_privs_resolve(const sls_conf_t *c, uid_t *uid, gid_t *gid);
-int sls_privs_drop(sup_t *s, uid_t uid, gid_t gid);
+/* privs.c: the service user (refused unless started as root or as that
+   user), and handing it the FIFO and the runtime directory. */
+int sls_privs_resolve(const sls_conf_t *c, sls_privs_t *p);
+int sls_privs_hand_over(sup_t *s);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * The supervisor process. Startup order (everything that can fail comes
- * before readiness): pid lock, bind, shared memory, FIFO, privilege drop,
- * signals, fork workers, wait for their ready flags, pid file, READY=1.
- * Then a ppoll() loop on the FIFO with signals unblocked only there.
+ * before readiness): pid lock, bind, shared memory, FIFO (handed to the
+ * service user), signals, fork workers (each drops to the service user),
+ * wait for their ready flags, pid file, READY=1. Then a ppoll() loop on
+ * the FIFO with signals unblocked only there. The supervisor keeps root.
  */
 #include "config.h"
 
@@ -156,14 +157,12 @@ static int
 start(sup_t *s, sigset_t *blocked)
 {
 	sls_conf_t *conf = s->conf;
-	uid_t uid;
-	gid_t gid;
 
-	if (sls_privs_resolve(conf, &uid, &gid) < 0)
+	if (sls_privs_resolve(conf, &s->privs) < 0)
 		return -1;
 	if (acquire(s) < 0)
 		return -1;
-	if (sls_privs_drop(s, uid, gid) < 0)
+	if (sls_privs_hand_over(s) < 0)
 		return -1;
 	if (setup_signals(blocked) < 0) {
 		sls_warn("sigaction");

@@ -268,6 +268,10 @@ sls_worker_run(const sls_worker_args_t *a)
 	sls_log_set_prefix(prefix);
 	setproctitle("worker %u gen %u", a->number, a->generation);
 
+	/* Nothing that handles a datagram runs as root. First: a change of
+	   credentials clears the parent-death signal. */
+	if (sls_privs_drop(a->privs) < 0)
+		return SLS_WORKER_EXIT_INIT;
 	/* Do not outlive the supervisor. */
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
 	    getppid() != a->supervisor) {

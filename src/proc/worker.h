@@ -8,6 +8,7 @@
 #include "core/settings.h"
 #include "shm/segment.h"
 #include "core/tag.h"
+#include "privs.h"
 
 /* One socket a worker reads, with the address it is bound to. */
 typedef struct sls_wsock {
@@ -27,6 +28,7 @@ typedef struct sls_worker_args {
 	size_t nsocks;
 	const sls_tagkey_t *tagkey;
 	const sls_tagkey_t *tablekey;
+	const sls_privs_t *privs;	/* switched to before anything else */
 } sls_worker_args_t;
 
 /* Exit codes of a worker process. */

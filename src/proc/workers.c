@@ -79,6 +79,7 @@ spawn(sup_t *s, unsigned number, uint32_t generation)
 		a.nsocks = s->nlistens;
 		a.tagkey = &s->tagkey;
 		a.tablekey = &s->tablekey;
+		a.privs = &s->privs;
 		exit(sls_worker_run(&a));
 	}
 	w->pid = pid;
