@@ -47,6 +47,8 @@ typedef struct sup {
 	struct pidfh *pfh;
 	sls_fifo_t fifo;
 	bool have_fifo;
+	bool daemon;		/* daemon mode: no stdio once ready */
+	int ready_fd;		/* daemon mode, until ready; else -1 */
 
 	/* sockets: listens[i] is bound to shared[i], or (reuseport) to
 	   rport[n * nlistens + i] for worker number n + 1 */

@@ -185,11 +185,12 @@ start(sup_t *s, sigset_t *blocked)
 	    conf->workers, (int)getpid());
 	sls_notify("READY=1");
 	sls_log_set_startup(false);
-	if (s->opts->ready_fd >= 0) {
+	if (s->ready_fd >= 0) {
 		sls_daemon_detach_stdio();
-		if (write(s->opts->ready_fd, "R", 1) < 0)
+		if (write(s->ready_fd, "R", 1) < 0)
 			sls_warn("telling the parent we are ready");
-		close(s->opts->ready_fd);
+		close(s->ready_fd);
+		s->ready_fd = -1;
 	}
 	return 0;
 }
@@ -243,6 +244,8 @@ sls_supervisor_run(sls_conf_t *conf, const sls_sup_opts_t *opts)
 
 	s->conf = conf;
 	s->opts = opts;
+	s->daemon = opts->ready_fd >= 0;
+	s->ready_fd = opts->ready_fd;
 	setproctitle("supervisor");
 
 	if (start(s, &blocked) == 0) {

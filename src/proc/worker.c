@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/handle.h"
+#include "daemon.h"
 #include "lib/log.h"
 #include "worker.h"
 
@@ -296,6 +297,12 @@ sls_worker_run(const sls_worker_args_t *a)
 		pfd[i].events = POLLIN;
 	}
 
+	/* A daemon's caller must not wait for our stdout, nor see our log
+	   once the server is ready: until here errors reached it too. */
+	if (a->detach) {
+		sls_daemon_detach_stdio();
+		sls_log_set_startup(false);
+	}
 	atomic_store(&st->pid, (int32_t)getpid());
 	atomic_store(&st->generation, a->generation);
 	atomic_store_explicit(&st->state, SLS_WS_READY, memory_order_release);

@@ -2,6 +2,7 @@
 #ifndef SLS_WORKER_H
 #define SLS_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -29,6 +30,7 @@ typedef struct sls_worker_args {
 	const sls_tagkey_t *tagkey;
 	const sls_tagkey_t *tablekey;
 	const sls_privs_t *privs;	/* switched to before anything else */
+	bool detach;		/* daemon mode: stdio to /dev/null before ready */
 } sls_worker_args_t;
 
 /* Exit codes of a worker process. */

@@ -63,6 +63,10 @@ spawn(sup_t *s, unsigned number, uint32_t generation)
 			close(s->fifo.rfd);
 			close(s->fifo.wfd);
 		}
+		/* Only the supervisor says ready; a child holding the pipe
+		   would keep the starting process waiting. */
+		if (s->ready_fd >= 0)
+			close(s->ready_fd);
 		for (i = 0; i < s->nlistens; i++) {
 			socks[i].fd = s->shared != NULL ? s->shared[i] :
 			    s->rport[(number - 1) * s->nlistens + i];
@@ -80,6 +84,7 @@ spawn(sup_t *s, unsigned number, uint32_t generation)
 		a.tagkey = &s->tagkey;
 		a.tablekey = &s->tablekey;
 		a.privs = &s->privs;
+		a.detach = s->daemon;
 		exit(sls_worker_run(&a));
 	}
 	w->pid = pid;
