@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/handle.h"
@@ -23,11 +24,14 @@
 #define BATCH		32
 #define REPLY_CAP	65535
 #define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
-#define IDLE_POLL_MS	500
 #define SEND_WAIT_MS	100
 
 static volatile sig_atomic_t stop_now;	/* SIGTERM: exit at once */
 static volatile sig_atomic_t retire;	/* SIGQUIT: finish the batch, exit */
+/* SIGTERM and SIGQUIT stay blocked but inside ppoll(), which lets them
+   in with this mask: one that arrives while a batch is served is
+   pending, and the next ppoll() returns at once. */
+static sigset_t unblocked;
 
 static void
 on_signal(int sig)
@@ -60,7 +64,7 @@ static int
 setup_signals(void)
 {
 	struct sigaction sa;
-	sigset_t all;
+	sigset_t stop;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: wake blocking calls */
@@ -77,8 +81,11 @@ setup_signals(void)
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) < 0)
 		return -1;
-	sigemptyset(&all);
-	return sigprocmask(SIG_SETMASK, &all, NULL);
+	sigemptyset(&unblocked);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGQUIT);
+	return sigprocmask(SIG_SETMASK, &stop, NULL);
 }
 
 static int
@@ -176,6 +183,8 @@ send_all(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b,
 	int r;
 
 	while (done < n) {
+		if (stop_now)
+			break;
 		r = sendmmsg(s->fd, b->tx + done, n - done, 0);
 		if (r > 0) {
 			unsigned i;
@@ -188,8 +197,11 @@ send_all(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b,
 		}
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd p = { .fd = s->fd, .events = POLLOUT };
+			struct timespec ts = { 0, SEND_WAIT_MS * 1000000L };
 
-			if (poll(&p, 1, SEND_WAIT_MS) > 0)
+			/* A signal: the loop looks at stop_now. */
+			r = ppoll(&p, 1, &ts, &unblocked);
+			if (r > 0 || (r < 0 && errno == EINTR))
 				continue;
 		} else if (r < 0 && errno == EINTR && !stop_now) {
 			continue;
@@ -199,6 +211,10 @@ send_all(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b,
 		    &b->out[b->txreq[done]], false);
 		done++;
 	}
+	/* Told to stop at once: what is left is not sent. */
+	for (; done < n; done++)
+		sls_handle_sent(h, &b->req[b->txreq[done]],
+		    &b->out[b->txreq[done]], false);
 }
 
 /* One recvmmsg batch from s; returns datagrams read (0: none waiting). */
@@ -255,10 +271,41 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 	return n;
 }
 
+/* Everything before the worker may serve; -1 (logged) if it cannot. */
+static int
+worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
+{
+	/* Nothing that handles a datagram runs as root. First: a change of
+	   credentials clears the parent-death signal. */
+	if (sls_privs_drop(a->privs) < 0)
+		return -1;
+	/* Do not outlive the supervisor. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
+	    getppid() != a->supervisor) {
+		sls_warnx("supervisor gone before start");
+		return -1;
+	}
+	if (setup_signals() < 0) {
+		sls_warn("sigaction");
+		return -1;
+	}
+	if (batch_init(b, a->conf->max_message + 1) < 0) {
+		sls_warn("allocating worker buffers");
+		return -1;
+	}
+	h->conf = a->conf;
+	h->stats = &a->shm->stats[a->slot];
+	h->sigtable = a->shm->sigtable;
+	h->tagkey = a->tagkey;
+	h->tablekey = a->tablekey;
+	return 0;
+}
+
 int
 sls_worker_run(const sls_worker_args_t *a)
 {
 	sls_worker_status_t *st = &a->shm->status[a->slot];
+	struct timespec zero = { 0, 0 };
 	struct pollfd pfd[a->nsocks];
 	static batch_t b;
 	sls_handler_t h;
@@ -268,30 +315,8 @@ sls_worker_run(const sls_worker_args_t *a)
 	snprintf(prefix, sizeof(prefix), "worker %u: ", a->number);
 	sls_log_set_prefix(prefix);
 	setproctitle("worker %u gen %u", a->number, a->generation);
-
-	/* Nothing that handles a datagram runs as root. First: a change of
-	   credentials clears the parent-death signal. */
-	if (sls_privs_drop(a->privs) < 0)
+	if (worker_init(a, &h, &b) < 0)
 		return SLS_WORKER_EXIT_INIT;
-	/* Do not outlive the supervisor. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
-	    getppid() != a->supervisor) {
-		sls_warnx("supervisor gone before start");
-		return SLS_WORKER_EXIT_INIT;
-	}
-	if (setup_signals() < 0) {
-		sls_warn("sigaction");
-		return SLS_WORKER_EXIT_INIT;
-	}
-	if (batch_init(&b, a->conf->max_message + 1) < 0) {
-		sls_warn("allocating worker buffers");
-		return SLS_WORKER_EXIT_INIT;
-	}
-	h.conf = a->conf;
-	h.stats = &a->shm->stats[a->slot];
-	h.sigtable = a->shm->sigtable;
-	h.tagkey = a->tagkey;
-	h.tablekey = a->tablekey;
 	for (i = 0; i < a->nsocks; i++) {
 		pfd[i].fd = a->socks[i].fd;
 		pfd[i].events = POLLIN;
@@ -313,10 +338,11 @@ sls_worker_run(const sls_worker_args_t *a)
 
 		for (i = 0; i < a->nsocks && !stop_now; i++)
 			got += serve_batch(&h, &a->socks[i], &b);
-		if (got > 0)
-			continue;
-		if (poll(pfd, a->nsocks, IDLE_POLL_MS) < 0 && errno != EINTR) {
-			sls_warn("poll");
+		/* Signals come in only here; with datagrams waiting, just a
+		   look at the pending ones. */
+		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : NULL,
+		    &unblocked) < 0 && errno != EINTR) {
+			sls_warn("ppoll");
 			break;
 		}
 	}
