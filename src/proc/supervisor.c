@@ -18,6 +18,7 @@
 
 #include "ctl/admin.h"
 #include "daemon.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "notify.h"
 #include "sup.h"
@@ -88,17 +89,40 @@ setup_signals(sigset_t *blocked)
 	return sigprocmask(SIG_BLOCK, blocked, NULL);
 }
 
+void
+sls_sup_pause(unsigned ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	sigset_t none;
+
+	sigemptyset(&none);
+	ppoll(NULL, 0, &ts, &none);
+}
+
 static void
 stop(sup_t *s, bool graceful)
 {
+	bool done;
+
 	sls_notify("STOPPING=1");
 	sls_log(LOG_NOTICE, "stopping (%s)", graceful ? "graceful" : "fast");
+	sls_reload_abort(s);
 	sls_workers_signal(s, NULL, graceful ? SIGQUIT : SIGTERM);
-	if (!sls_workers_wait(s, NULL, graceful ? RETIRE_GRACE_MS :
-	    STOP_GRACE_MS)) {
+	if (graceful) {
+		/* SIGTERM meanwhile turns it into a fast stop. */
+		done = sls_workers_wait(s, RETIRE_GRACE_MS, &sls_got_term);
+		if (!done && sls_got_term) {
+			sls_log(LOG_NOTICE, "stopping (fast)");
+			sls_workers_signal(s, NULL, SIGTERM);
+			done = sls_workers_wait(s, STOP_GRACE_MS, NULL);
+		}
+	} else {
+		done = sls_workers_wait(s, STOP_GRACE_MS, NULL);
+	}
+	if (!done) {
 		sls_log(LOG_WARNING, "workers still running; killing them");
 		sls_workers_signal(s, NULL, SIGKILL);
-		sls_workers_wait(s, NULL, STOP_GRACE_MS);
+		sls_workers_wait(s, STOP_GRACE_MS, NULL);
 	}
 }
 
@@ -152,6 +176,52 @@ acquire(sup_t *s)
 	return 0;
 }
 
+/*
+ * Start generation 1 and wait until each worker reports ready, reaping
+ * and with the signals let in. On failure its workers are stopped and
+ * reaped like every other exit; -1.
+ */
+static int
+start_workers(sup_t *s)
+{
+	uint64_t deadline = sls_now_ms() + READY_TIMEOUT_MS;
+	unsigned n = (unsigned)s->conf->workers;
+	const char *why;
+
+	if (sls_gen_spawn(s, 1, n) < 0) {
+		why = "could not be forked";
+		goto fail;
+	}
+	for (;;) {
+		if (sls_got_chld)
+			sls_workers_reap(s);
+		switch (sls_gen_check(s, 1, n)) {
+		case SLS_GEN_READY:
+			return 0;
+		case SLS_GEN_FAILED:
+			why = "failed to start";
+			goto fail;
+		default:
+			break;
+		}
+		if (sls_got_term || sls_got_quit) {
+			why = "were stopped by a signal before they were ready";
+			goto fail;
+		}
+		if (sls_now_ms() > deadline) {
+			why = "were not ready in time";
+			goto fail;
+		}
+		sls_sup_pause(5);
+	}
+fail:
+	sls_log(LOG_ERR, "the workers %s", why);
+	sls_gen_abort(s, 1);
+	if (!sls_workers_wait(s, STOP_GRACE_MS, NULL))
+		sls_log(LOG_WARNING, "workers still running at exit");
+	return -1;
+}
+
 /* Everything up to READY=1; -1 on any failure (logged). */
 static int
 start(sup_t *s, sigset_t *blocked)
@@ -168,13 +238,15 @@ start(sup_t *s, sigset_t *blocked)
 		sls_warn("sigaction");
 		return -1;
 	}
-	/* The tag key is made once, before the first fork: every worker
-	   and every later generation signs with it. */
-	sls_tag_init(&s->tagkey, conf->sl.tag_secret);
+	/* The keys are made once, before the first fork: every worker and
+	   every later generation signs with them. */
+	sls_tag_init(&s->randkey, "");
+	sls_reload_tagkey(s, conf->sl.tag_secret, &s->tagkey);
 	sls_tag_init(&s->tablekey, "");
+	sls_workers_test_hooks(s);
 	s->generation = 1;
 	atomic_store(&s->shm.hdr->generation, 1);
-	if (sls_workers_start_generation(s, 1, (unsigned)conf->workers) < 0)
+	if (start_workers(s) < 0)
 		return -1;
 	if (s->pfh != NULL && pidfile_write(s->pfh) < 0) {
 		sls_warn("writing pid file %s", conf->pidfile);
@@ -212,22 +284,21 @@ serve(sup_t *s)
 	for (;;) {
 		struct pollfd p = { .fd = s->have_fifo ? s->fifo.rfd : -1,
 		    .events = POLLIN };
-		struct timespec ts = { 1, 0 };
+		/* A pending reload looks at the new workers' flags often. */
+		struct timespec ts = { 1, 0 }, step = { 0, 10000000L };
 		int n;
 
-		n = ppoll(&p, 1, &ts, &none);
+		n = ppoll(&p, 1, sls_reload_pending(s) ? &step : &ts, &none);
 		if (sls_got_term || sls_got_quit) {
 			stop(s, !sls_got_term);
 			break;
 		}
 		if (sls_got_chld)
 			sls_workers_reap(s);
-		if (sls_got_hup) {
-			sls_errlist_t errs = { NULL, 0 };
-
+		sls_reload_step(s);
+		if (sls_got_hup && !sls_reload_pending(s)) {
 			sls_got_hup = 0;
-			sls_reload(s, &errs);
-			sls_errlist_free(&errs);
+			sls_reload_begin(s, NULL);
 		}
 		if (n > 0 && (p.revents & POLLIN))
 			sls_fifo_serve(&s->fifo, &ops);

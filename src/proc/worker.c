@@ -271,6 +271,28 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 	return n;
 }
 
+/*
+ * The fault hook of the tests (SLS_TEST_FAIL_GENERATION, read by the
+ * supervisor): fail as an init failure does, or never report ready.
+ */
+static int
+test_fault(const sls_worker_args_t *a)
+{
+	if (a->test_fault == SLS_FAULT_EXIT) {
+		sls_log(LOG_NOTICE, "test hook: generation %u fails to start",
+		    a->generation);
+		return -1;
+	}
+	if (a->test_fault == SLS_FAULT_HANG) {
+		sls_log(LOG_NOTICE, "test hook: generation %u never reports "
+		    "ready", a->generation);
+		while (!stop_now && !retire)
+			sigsuspend(&unblocked);
+		return -1;
+	}
+	return 0;
+}
+
 /* Everything before the worker may serve; -1 (logged) if it cannot. */
 static int
 worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
@@ -298,7 +320,7 @@ worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
 	h->sigtable = a->shm->sigtable;
 	h->tagkey = a->tagkey;
 	h->tablekey = a->tablekey;
-	return 0;
+	return test_fault(a);
 }
 
 int
@@ -316,7 +338,8 @@ sls_worker_run(const sls_worker_args_t *a)
 	sls_log_set_prefix(prefix);
 	setproctitle("worker %u gen %u", a->number, a->generation);
 	if (worker_init(a, &h, &b) < 0)
-		return SLS_WORKER_EXIT_INIT;
+		return stop_now || retire ? SLS_WORKER_EXIT_OK :
+		    SLS_WORKER_EXIT_INIT;
 	for (i = 0; i < a->nsocks; i++) {
 		pfd[i].fd = a->socks[i].fd;
 		pfd[i].events = POLLIN;

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "lib/clock.h"
@@ -23,27 +22,71 @@ static const char *const wstate_name[] = {
 	"free", "starting", "running", "retiring", "failed"
 };
 
-static void
-sleep_ms(unsigned ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	nanosleep(&ts, NULL);
-}
-
 static unsigned
 slot_of(uint32_t generation, unsigned number)
 {
 	return (generation % 2) * SLS_MAX_WORKERS + (number - 1);
 }
 
+/* In the child: close what is the supervisor's alone, run the worker. */
+static void
+run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
+{
+	sls_wsock_t socks[s->nlistens];
+	sls_worker_args_t a = *tmpl;
+	size_t i;
+
+	if (s->pfh != NULL)
+		pidfile_close(s->pfh);
+	if (s->have_fifo) {
+		close(s->fifo.rfd);
+		close(s->fifo.wfd);
+	}
+	/* Only the supervisor says ready; a child holding the pipe
+	   would keep the starting process waiting. */
+	if (s->ready_fd >= 0)
+		close(s->ready_fd);
+	for (i = 0; i < s->nlistens; i++) {
+		socks[i].fd = s->shared != NULL ? s->shared[i] :
+		    s->rport[(number - 1) * s->nlistens + i];
+		socks[i].listen = &s->listens[i];
+		socks[i].local = s->local[i];
+	}
+	a.supervisor = getppid();
+	a.socks = socks;
+	a.nsocks = s->nlistens;
+	exit(sls_worker_run(&a));
+}
+
+/*
+ * Fork worker number of generation into its slot. A generation being
+ * started by a reload runs the new configuration and key; every other
+ * the running ones.
+ */
 static int
-spawn(sup_t *s, unsigned number, uint32_t generation)
+spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 {
 	unsigned slot = slot_of(generation, number);
 	worker_t *w = &s->w[slot];
 	sls_worker_status_t *st = &s->shm.status[slot];
+	sls_worker_args_t a;
 	pid_t pid;
+
+	memset(&a, 0, sizeof(a));
+	a.conf = s->conf;
+	a.tagkey = &s->tagkey;
+	if (s->reload.phase == RL_START && generation == s->reload.gen) {
+		a.conf = s->reload.conf;
+		a.tagkey = &s->reload.tagkey;
+	}
+	a.shm = &s->shm;
+	a.slot = slot;
+	a.number = number;
+	a.generation = generation;
+	a.tablekey = &s->tablekey;
+	a.privs = &s->privs;
+	a.detach = s->daemon;
+	a.test_fault = fault;
 
 	atomic_store(&st->state, SLS_WS_STARTING);
 	atomic_store(&st->pid, 0);
@@ -52,41 +95,8 @@ spawn(sup_t *s, unsigned number, uint32_t generation)
 		sls_warn("fork");
 		return -1;
 	}
-	if (pid == 0) {
-		sls_wsock_t socks[s->nlistens];
-		sls_worker_args_t a;
-		size_t i;
-
-		if (s->pfh != NULL)
-			pidfile_close(s->pfh);
-		if (s->have_fifo) {
-			close(s->fifo.rfd);
-			close(s->fifo.wfd);
-		}
-		/* Only the supervisor says ready; a child holding the pipe
-		   would keep the starting process waiting. */
-		if (s->ready_fd >= 0)
-			close(s->ready_fd);
-		for (i = 0; i < s->nlistens; i++) {
-			socks[i].fd = s->shared != NULL ? s->shared[i] :
-			    s->rport[(number - 1) * s->nlistens + i];
-			socks[i].listen = &s->listens[i];
-			socks[i].local = s->local[i];
-		}
-		a.conf = s->conf;
-		a.shm = &s->shm;
-		a.slot = slot;
-		a.number = number;
-		a.generation = generation;
-		a.supervisor = getppid();
-		a.socks = socks;
-		a.nsocks = s->nlistens;
-		a.tagkey = &s->tagkey;
-		a.tablekey = &s->tablekey;
-		a.privs = &s->privs;
-		a.detach = s->daemon;
-		exit(sls_worker_run(&a));
-	}
+	if (pid == 0)
+		run_child(s, &a, number);
 	w->pid = pid;
 	w->number = number;
 	w->generation = generation;
@@ -104,52 +114,127 @@ is_ready(sup_t *s, unsigned slot)
 }
 
 /*
- * Start a generation of n workers and wait until each reports ready.
- * On failure the ones started are killed and reaped; -1.
+ * SLS_TEST_FAIL_GENERATION=N[:hang][,N[:hang]...], read once at start: the
+ * first start of generation N fails (its workers exit 2 before ready), or
+ * with ":hang" never gets ready. A test hook, documented in slserver(8).
  */
-int
-sls_workers_start_generation(sup_t *s, uint32_t gen, unsigned n)
+void
+sls_workers_test_hooks(sup_t *s)
 {
-	uint64_t deadline = sls_now_ms() + READY_TIMEOUT_MS;
-	unsigned i, ready;
+	const char *e = getenv("SLS_TEST_FAIL_GENERATION");
+	char *end;
+
+	while (e != NULL && *e != '\0' && s->nfaults < SLS_MAX_FAULTS) {
+		unsigned long g = strtoul(e, &end, 10);
+
+		if (end == e || g == 0 || g > UINT32_MAX)
+			break;
+		s->fault[s->nfaults].gen = (uint32_t)g;
+		s->fault[s->nfaults].mode = SLS_FAULT_EXIT;
+		if (strncmp(end, ":hang", 5) == 0) {
+			s->fault[s->nfaults].mode = SLS_FAULT_HANG;
+			end += 5;
+		}
+		sls_log(LOG_NOTICE, "test hook: generation %lu will %s", g,
+		    s->fault[s->nfaults].mode == SLS_FAULT_HANG ?
+		    "never get ready" : "fail to start");
+		s->nfaults++;
+		e = *end == ',' ? end + 1 : end;
+	}
+	if (e != NULL && *e != '\0')
+		sls_log(LOG_WARNING, "SLS_TEST_FAIL_GENERATION: ignoring "
+		    "'%s'", e);
+}
+
+/* The fault hook for this start of gen, used up. */
+static int
+take_fault(sup_t *s, uint32_t gen)
+{
+	unsigned i;
+	int mode;
+
+	for (i = 0; i < s->nfaults; i++)
+		if (s->fault[i].gen == gen && s->fault[i].mode != 0) {
+			mode = s->fault[i].mode;
+			s->fault[i].mode = 0;
+			return mode;
+		}
+	return SLS_FAULT_NONE;
+}
+
+/* Fork the n workers of generation gen; -1 if a fork failed. */
+int
+sls_gen_spawn(sup_t *s, uint32_t gen, unsigned n)
+{
+	int fault = take_fault(s, gen);
+	unsigned i;
 
 	for (i = 1; i <= n; i++)
-		if (spawn(s, i, gen) < 0)
-			goto fail;
-	for (;;) {
-		sls_workers_reap(s);
-		for (ready = 0, i = 1; i <= n; i++) {
-			worker_t *w = &s->w[slot_of(gen, i)];
+		if (spawn(s, i, gen, fault) < 0)
+			return -1;
+	return 0;
+}
 
-			if (w->state == W_STARTING && is_ready(s, slot_of(gen,
-			    i)))
-				w->state = W_RUNNING;
-			if (w->state == W_RUNNING)
-				ready++;
-			else if (w->state != W_STARTING)
-				goto fail;
-		}
-		if (ready == n)
-			return 0;
-		if (sls_now_ms() > deadline || sls_got_term) {
-			sls_log(LOG_ERR, "workers of generation %u not ready "
-			    "in time", gen);
-			goto fail;
-		}
-		sleep_ms(5);
-	}
-fail:
+/*
+ * Mark the workers of gen that report ready as running; the state of the
+ * generation. Deaths are seen by the reaper (a starting worker that dies
+ * is marked failed there).
+ */
+enum sls_gen_state
+sls_gen_check(sup_t *s, uint32_t gen, unsigned n)
+{
+	unsigned i, ready = 0;
+
 	for (i = 1; i <= n; i++) {
-		worker_t *w = &s->w[slot_of(gen, i)];
+		unsigned slot = slot_of(gen, i);
+		worker_t *w = &s->w[slot];
 
-		if (w->pid > 0) {
-			kill(w->pid, SIGKILL);
-			waitpid(w->pid, NULL, 0);
-		}
-		w->pid = 0;
-		w->state = W_FREE;
+		if (w->generation != gen)
+			return SLS_GEN_FAILED;	/* never forked */
+		if (w->state == W_STARTING && is_ready(s, slot))
+			w->state = W_RUNNING;
+		if (w->state == W_RUNNING)
+			ready++;
+		else if (w->state != W_STARTING)
+			return SLS_GEN_FAILED;
 	}
-	return -1;
+	return ready == n ? SLS_GEN_READY : SLS_GEN_STARTING;
+}
+
+/*
+ * Give up a generation that did not start: its live workers get SIGKILL
+ * and are reaped like every other exit (logged, their signature-table
+ * slots released); the slots of those already gone are freed.
+ */
+void
+sls_gen_abort(sup_t *s, uint32_t gen)
+{
+	unsigned i, base = (gen % 2) * SLS_MAX_WORKERS;
+
+	for (i = base; i < base + SLS_MAX_WORKERS; i++) {
+		worker_t *w = &s->w[i];
+
+		if (w->generation != gen || w->state == W_FREE)
+			continue;
+		if (w->pid > 0) {
+			w->state = W_RETIRING;
+			kill(w->pid, SIGKILL);
+		} else {
+			w->state = W_FREE;
+		}
+	}
+}
+
+/* Workers alive in the bank of slots that generation gen uses. */
+unsigned
+sls_gen_bank_alive(sup_t *s, uint32_t gen)
+{
+	unsigned i, n = 0, base = (gen % 2) * SLS_MAX_WORKERS;
+
+	for (i = base; i < base + SLS_MAX_WORKERS; i++)
+		if (s->w[i].pid > 0)
+			n++;
+	return n;
 }
 
 static const char *
@@ -188,12 +273,19 @@ worker_died(sup_t *s, worker_t *w, int status)
 	/* A worker killed inside a table write leaves its slot locked. */
 	if (WIFSIGNALED(status))
 		sls_sigtable_release(s->shm.sigtable, pid);
-	if (w->state == W_RETIRING || w->state == W_STARTING ||
-	    sls_got_term || sls_got_quit) {
-		/* Asked to go, or a starting one (its generation fails). */
+	if (w->state == W_RETIRING || sls_got_term || sls_got_quit) {
+		/* Asked to go. */
 		sls_log(LOG_DEBUG, "worker %u (pid %d) %s", w->number,
 		    (int)pid, cause);
-		w->state = w->state == W_STARTING ? W_FAILED : W_FREE;
+		w->state = W_FREE;
+		return;
+	}
+	if (w->state == W_STARTING) {
+		/* Its generation fails to start (sls_gen_check sees it). */
+		sls_log(LOG_NOTICE, "worker %u (pid %d) of generation %u %s "
+		    "before it was ready", w->number, (int)pid,
+		    w->generation, cause);
+		w->state = W_FAILED;
 		return;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == SLS_WORKER_EXIT_INIT) {
@@ -213,7 +305,7 @@ worker_died(sup_t *s, worker_t *w, int status)
 	    (int)pid, cause);
 	w->restarts++;
 	sls_stat_inc(s->stats, SLS_ST_WORKER_RESTARTS);
-	if (spawn(s, w->number, w->generation) < 0) {
+	if (spawn(s, w->number, w->generation, SLS_FAULT_NONE) < 0) {
 		w->state = W_FAILED;
 		return;
 	}
@@ -239,14 +331,13 @@ sls_workers_reap(sup_t *s)
 }
 
 static unsigned
-count_alive(sup_t *s, uint32_t *gen_only)
+count_alive(sup_t *s)
 {
 	unsigned n = 0;
 	size_t i;
 
 	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++)
-		if (s->w[i].pid > 0 &&
-		    (gen_only == NULL || s->w[i].generation == *gen_only))
+		if (s->w[i].pid > 0)
 			n++;
 	return n;
 }
@@ -268,25 +359,22 @@ sls_workers_signal(sup_t *s, const uint32_t *gen, int sig)
 	}
 }
 
-/* Wait (reaping) until no worker of gen (or none at all) is alive. */
+/*
+ * Wait, reaping, until no worker is alive (true), ms pass or *cut (when
+ * not NULL) is set by a signal (false).
+ */
 bool
-sls_workers_wait(sup_t *s, const uint32_t *gen, unsigned ms)
+sls_workers_wait(sup_t *s, unsigned ms, volatile sig_atomic_t *cut)
 {
 	uint64_t deadline = sls_now_ms() + ms;
-	uint32_t g;
 
 	for (;;) {
 		sls_workers_reap(s);
-		if (gen != NULL) {
-			g = *gen;
-			if (count_alive(s, &g) == 0)
-				return true;
-		} else if (count_alive(s, NULL) == 0) {
+		if (count_alive(s) == 0)
 			return true;
-		}
-		if (sls_now_ms() > deadline)
+		if (sls_now_ms() > deadline || (cut != NULL && *cut))
 			return false;
-		sleep_ms(10);
+		sls_sup_pause(10);
 	}
 }
 
