@@ -31,6 +31,9 @@ usage(FILE *f)
 	    "  -t          test the configuration and exit\n"
 	    "  -v          print the version and exit\n"
 	    "  -h          print this help and exit\n", DEFAULT_CONF);
+	/* AC_INIT's bug-report address, when it names one. */
+	if (PACKAGE_BUGREPORT[0] != '\0')
+		fprintf(f, "Report bugs to <%s>.\n", PACKAGE_BUGREPORT);
 }
 
 static void
