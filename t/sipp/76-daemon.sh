@@ -25,13 +25,14 @@ run_sipp options-allow.xml 5 || fail "calls failed"
 
 # Pipes this shell inherited (from make, say) reach the server too; any
 # other pipe the server holds is the caller's stdout or the readiness pipe.
-inherited=" $(for fd in /proc/$$/fd/*; do readlink "$fd"; done | grep '^pipe:' | tr '\n' ' ')"
+inherited=" $(for fd in /proc/$$/fd/*; do readlink "$fd"; done |
+	grep '^pipe:' | tr '\n' ' ')"
 # detached PID: stdio on /dev/null, no pipe of slserver's own open
 detached() {
 	local fd
 	for fd in 0 1 2; do
-		[ "$(readlink "/proc/$1/fd/$fd")" = /dev/null ] ||
-			fail "process $1 fd $fd is $(readlink "/proc/$1/fd/$fd")"
+		l=$(readlink "/proc/$1/fd/$fd")
+		[ "$l" = /dev/null ] || fail "process $1 fd $fd is $l"
 	done
 	for fd in /proc/$1/fd/*; do
 		l=$(readlink "$fd")
