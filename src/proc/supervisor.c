@@ -205,7 +205,10 @@ start_workers(sup_t *s)
 			break;
 		}
 		if (sls_got_term || sls_got_quit) {
-			why = "were stopped by a signal before they were ready";
+			/* Asked to stop: not an error, but not a start. */
+			sls_log(LOG_NOTICE, "stopping before the workers were "
+			    "ready");
+			why = NULL;
 			goto fail;
 		}
 		if (sls_now_ms() > deadline) {
@@ -215,7 +218,8 @@ start_workers(sup_t *s)
 		sls_sup_pause(5);
 	}
 fail:
-	sls_log(LOG_ERR, "the workers %s", why);
+	if (why != NULL)
+		sls_log(LOG_ERR, "the workers %s", why);
 	sls_gen_abort(s, 1);
 	if (!sls_workers_wait(s, STOP_GRACE_MS, NULL))
 		sls_log(LOG_WARNING, "workers still running at exit");

@@ -15,6 +15,7 @@
 
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "lib/num.h"
 #include "sup.h"
 #include "worker.h"
 
@@ -122,23 +123,25 @@ void
 sls_workers_test_hooks(sup_t *s)
 {
 	const char *e = getenv("SLS_TEST_FAIL_GENERATION");
-	char *end;
 
 	while (e != NULL && *e != '\0' && s->nfaults < SLS_MAX_FAULTS) {
-		unsigned long g = strtoul(e, &end, 10);
+		const char *end = e + strcspn(e, ":,");
+		int mode = SLS_FAULT_EXIT;
+		uint64_t g;
 
-		if (end == e || g == 0 || g > UINT32_MAX)
+		if (!sls_parse_uint(e, end, UINT32_MAX, &g) || g == 0)
 			break;
-		s->fault[s->nfaults].gen = (uint32_t)g;
-		s->fault[s->nfaults].mode = SLS_FAULT_EXIT;
 		if (strncmp(end, ":hang", 5) == 0) {
-			s->fault[s->nfaults].mode = SLS_FAULT_HANG;
+			mode = SLS_FAULT_HANG;
 			end += 5;
 		}
-		sls_log(LOG_NOTICE, "test hook: generation %lu will %s", g,
-		    s->fault[s->nfaults].mode == SLS_FAULT_HANG ?
-		    "never get ready" : "fail to start");
-		s->nfaults++;
+		if (*end != '\0' && *end != ',')
+			break;
+		s->fault[s->nfaults].gen = (uint32_t)g;
+		s->fault[s->nfaults++].mode = mode;
+		sls_log(LOG_NOTICE, "test hook: generation %u will %s",
+		    (unsigned)g, mode == SLS_FAULT_HANG ? "never get ready" :
+		    "fail to start");
 		e = *end == ',' ? end + 1 : end;
 	}
 	if (e != NULL && *e != '\0')
