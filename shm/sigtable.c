@@ -61,8 +61,6 @@
  * whichever it carries.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
- *
- * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include <pthread.h>
 #include <unistd.h>

@@ -34,8 +34,6 @@
  * no timestamps; the output ends with a newline.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
- *
- * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
 

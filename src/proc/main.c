@@ -6,16 +6,15 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/paths.h"
 #include "conf/conf.h"
 #include "lib/log.h"
+#include "daemon.h"
 #include "shm/segment.h"
 #include "supervisor.h"
 
@@ -36,6 +35,9 @@ usage(FILE *f)
 	    "  -t          test the configuration and exit\n"
 	    "  -v          print the version and exit\n"
 	    "  -h          print this help and exit\n", DEFAULT_CONF);
+	/* AC_INIT's bug-report address, when it names one. */
+	if (PACKAGE_BUGREPORT[0] != '\0')
+		fprintf(f, "Report bugs to <%s>.\n", PACKAGE_BUGREPORT);
 }
 
 static void
@@ -45,45 +47,6 @@ print_errors(const sls_errlist_t *errs)
 
 	for (i = 0; i < errs->n; i++)
 		fprintf(stderr, "%s\n", errs->msg[i]);
-}
-
-/*
- * Detach: the parent waits until the child reports ready (a byte on the
- * pipe) or exits, so startup errors reach the caller's exit status.
- */
-static int
-daemonize(int *ready_fd)
-{
-	int p[2], status;
-	char c;
-	pid_t pid;
-	ssize_t n;
-
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		perror("slserver: pipe");
-		return -1;
-	}
-	pid = fork();
-	if (pid < 0) {
-		perror("slserver: fork");
-		return -1;
-	}
-	if (pid > 0) {
-		close(p[1]);
-		do
-			n = read(p[0], &c, 1);
-		while (n < 0 && errno == EINTR);
-		if (n == 1)
-			_exit(0);
-		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status))
-			_exit(WEXITSTATUS(status));
-		_exit(1);
-	}
-	close(p[0]);
-	if (setsid() < 0)
-		return -1;
-	*ready_fd = p[1];
-	return 0;
 }
 
 int
@@ -181,7 +144,7 @@ main(int argc, char **argv)
 	for (i = 0; i < warns.n; i++)
 		sls_log(LOG_WARNING, "%s", warns.msg[i]);
 	sls_errlist_free(&warns);
-	if (!foreground && daemonize(&opts.ready_fd) < 0)
+	if (!foreground && sls_daemonize(&opts.ready_fd) < 0)
 		return 1;
 	rc = sls_supervisor_run(conf, &opts);
 	return rc;

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,10 @@
 
 #include "lib/log.h"
 #include "notify.h"
+
+/* The listener went away (start-stop-daemon removes its socket once it
+   has READY=1): not an error; the rest of our messages have no reader. */
+static bool gone;
 
 int
 sls_notify(const char *msg)
@@ -29,7 +34,7 @@ sls_notify(const char *msg)
 	ssize_t w;
 	int fd;
 
-	if (e == NULL || e[0] == '\0')
+	if (e == NULL || e[0] == '\0' || gone)
 		return 0;
 	n = strlen(e);
 	if ((e[0] != '/' && e[0] != '@') || n >= sizeof(sa.sun_path)) {
@@ -54,6 +59,13 @@ sls_notify(const char *msg)
 		w = sendto(fd, msg, strlen(msg), MSG_NOSIGNAL,
 		    (struct sockaddr *)&sa, salen);
 	while (w < 0 && errno == EINTR);
+	if (w < 0 && (errno == ENOENT || errno == ECONNREFUSED)) {
+		sls_log(LOG_DEBUG, "NOTIFY_SOCKET %s is gone (%s); not "
+		    "notifying any more", e, strerror(errno));
+		gone = true;
+		close(fd);
+		return 0;
+	}
 	if (w < 0) {
 		sls_warn("sendto(NOTIFY_SOCKET %s, \"%s\") failed", e, msg);
 		close(fd);

@@ -6,7 +6,10 @@
 #ifndef SLS_NOTIFY_H
 #define SLS_NOTIFY_H
 
-/* Send msg ("READY=1", ...) to $NOTIFY_SOCKET; no-op when unset. */
+/*
+ * Send msg ("READY=1", ...) to $NOTIFY_SOCKET; no-op when unset, and once
+ * the socket is gone (ENOENT, ECONNREFUSED: logged once at debug).
+ */
 int sls_notify(const char *msg);
 
 #endif

@@ -15,20 +15,25 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/pipeline.h"
+#include "daemon.h"
 #include "lib/log.h"
 #include "worker.h"
 
 #define BATCH		32
 #define REPLY_CAP	65535
 #define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
-#define IDLE_POLL_MS	500
 #define SEND_WAIT_MS	100
 
 static volatile sig_atomic_t stop_now;	/* SIGTERM: exit at once */
 static volatile sig_atomic_t retire;	/* SIGQUIT: finish the batch, exit */
+/* SIGTERM and SIGQUIT stay blocked but inside ppoll(), which lets them
+   in with this mask: one that arrives while a batch is served is
+   pending, and the next ppoll() returns at once. */
+static sigset_t unblocked;
 
 static void
 on_signal(int sig)
@@ -61,7 +66,7 @@ static int
 setup_signals(void)
 {
 	struct sigaction sa;
-	sigset_t all;
+	sigset_t stop;
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;	/* no SA_RESTART: wake blocking calls */
@@ -78,8 +83,11 @@ setup_signals(void)
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) < 0)
 		return -1;
-	sigemptyset(&all);
-	return sigprocmask(SIG_SETMASK, &all, NULL);
+	sigemptyset(&unblocked);
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGQUIT);
+	return sigprocmask(SIG_SETMASK, &stop, NULL);
 }
 
 static int
@@ -177,6 +185,8 @@ send_all(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b,
 	int r;
 
 	while (done < n) {
+		if (stop_now)
+			break;
 		r = sendmmsg(s->fd, b->tx + done, n - done, 0);
 		if (r > 0) {
 			unsigned i;
@@ -189,8 +199,11 @@ send_all(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b,
 		}
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			struct pollfd p = { .fd = s->fd, .events = POLLOUT };
+			struct timespec ts = { 0, SEND_WAIT_MS * 1000000L };
 
-			if (poll(&p, 1, SEND_WAIT_MS) > 0)
+			/* A signal: the loop looks at stop_now. */
+			r = ppoll(&p, 1, &ts, &unblocked);
+			if (r > 0 || (r < 0 && errno == EINTR))
 				continue;
 		} else if (r < 0 && errno == EINTR && !stop_now) {
 			continue;
@@ -200,6 +213,10 @@ send_all(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b,
 		    &b->out[b->txreq[done]], false);
 		done++;
 	}
+	/* Told to stop at once: what is left is not sent. */
+	for (; done < n; done++)
+		sls_handle_sent(h, &b->req[b->txreq[done]],
+		    &b->out[b->txreq[done]], false);
 }
 
 /* One recvmmsg batch from s; returns datagrams read (0: none waiting). */
@@ -256,10 +273,63 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 	return n;
 }
 
+/*
+ * The fault hook of the tests (SLS_TEST_FAIL_GENERATION, read by the
+ * supervisor): fail as an init failure does, or never report ready.
+ */
+static int
+test_fault(const sls_worker_args_t *a)
+{
+	if (a->test_fault == SLS_FAULT_EXIT) {
+		sls_log(LOG_NOTICE, "test hook: generation %u fails to start",
+		    a->generation);
+		return -1;
+	}
+	if (a->test_fault == SLS_FAULT_HANG) {
+		sls_log(LOG_NOTICE, "test hook: generation %u never reports "
+		    "ready", a->generation);
+		while (!stop_now && !retire)
+			sigsuspend(&unblocked);
+		return -1;
+	}
+	return 0;
+}
+
+/* Everything before the worker may serve; -1 (logged) if it cannot. */
+static int
+worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
+{
+	/* Nothing that handles a datagram runs as root. First: a change of
+	   credentials clears the parent-death signal. */
+	if (sls_privs_drop(a->privs) < 0)
+		return -1;
+	/* Do not outlive the supervisor. */
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
+	    getppid() != a->supervisor) {
+		sls_warnx("supervisor gone before start");
+		return -1;
+	}
+	if (setup_signals() < 0) {
+		sls_warn("sigaction");
+		return -1;
+	}
+	if (batch_init(b, a->conf->max_message + 1) < 0) {
+		sls_warn("allocating worker buffers");
+		return -1;
+	}
+	h->conf = a->conf;
+	h->stats = &a->shm->stats[a->slot];
+	h->sigtable = a->shm->sigtable;
+	h->tagkey = a->tagkey;
+	h->tablekey = a->tablekey;
+	return test_fault(a);
+}
+
 int
 sls_worker_run(const sls_worker_args_t *a)
 {
 	sls_worker_status_t *st = &a->shm->status[a->slot];
+	struct timespec zero = { 0, 0 };
 	struct pollfd pfd[a->nsocks];
 	static batch_t b;
 	sls_handler_t h;
@@ -269,31 +339,20 @@ sls_worker_run(const sls_worker_args_t *a)
 	snprintf(prefix, sizeof(prefix), "worker %u: ", a->number);
 	sls_log_set_prefix(prefix);
 	setproctitle("worker %u gen %u", a->number, a->generation);
-
-	/* Do not outlive the supervisor. */
-	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
-	    getppid() != a->supervisor) {
-		sls_warnx("supervisor gone before start");
-		return SLS_WORKER_EXIT_INIT;
-	}
-	if (setup_signals() < 0) {
-		sls_warn("sigaction");
-		return SLS_WORKER_EXIT_INIT;
-	}
-	if (batch_init(&b, a->conf->max_message + 1) < 0) {
-		sls_warn("allocating worker buffers");
-		return SLS_WORKER_EXIT_INIT;
-	}
-	h.conf = a->conf;
-	h.stats = &a->shm->stats[a->slot];
-	h.sigtable = a->shm->sigtable;
-	h.tagkey = a->tagkey;
-	h.tablekey = a->tablekey;
+	if (worker_init(a, &h, &b) < 0)
+		return stop_now || retire ? SLS_WORKER_EXIT_OK :
+		    SLS_WORKER_EXIT_INIT;
 	for (i = 0; i < a->nsocks; i++) {
 		pfd[i].fd = a->socks[i].fd;
 		pfd[i].events = POLLIN;
 	}
 
+	/* A daemon's caller must not wait for our stdout, nor see our log
+	   once the server is ready: until here errors reached it too. */
+	if (a->detach) {
+		sls_daemon_detach_stdio();
+		sls_log_set_startup(false);
+	}
 	atomic_store(&st->pid, (int32_t)getpid());
 	atomic_store(&st->generation, a->generation);
 	atomic_store_explicit(&st->state, SLS_WS_READY, memory_order_release);
@@ -304,10 +363,11 @@ sls_worker_run(const sls_worker_args_t *a)
 
 		for (i = 0; i < a->nsocks && !stop_now; i++)
 			got += serve_batch(&h, &a->socks[i], &b);
-		if (got > 0)
-			continue;
-		if (poll(pfd, a->nsocks, IDLE_POLL_MS) < 0 && errno != EINTR) {
-			sls_warn("poll");
+		/* Signals come in only here; with datagrams waiting, just a
+		   look at the pending ones. */
+		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : NULL,
+		    &unblocked) < 0 && errno != EINTR) {
+			sls_warn("ppoll");
 			break;
 		}
 	}

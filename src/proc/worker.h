@@ -6,12 +6,14 @@
 #ifndef SLS_WORKER_H
 #define SLS_WORKER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "core/settings.h"
 #include "shm/segment.h"
 #include "core/tag.h"
+#include "privs.h"
 
 /* One socket a worker reads, with the address it is bound to. */
 typedef struct sls_wsock {
@@ -31,7 +33,15 @@ typedef struct sls_worker_args {
 	size_t nsocks;
 	const sls_tagkey_t *tagkey;
 	const sls_tagkey_t *tablekey;
+	const sls_privs_t *privs;	/* switched to before anything else */
+	bool detach;		/* daemon mode: no stdio once ready */
+	int test_fault;		/* SLS_FAULT_*: the tests' fault hook */
 } sls_worker_args_t;
+
+/* What the fault hook of the tests makes a worker of a generation do. */
+#define SLS_FAULT_NONE	0
+#define SLS_FAULT_EXIT	1	/* exit 2 before ready, as an init failure */
+#define SLS_FAULT_HANG	2	/* never report ready; stop on a signal */
 
 /* Exit codes of a worker process. */
 #define SLS_WORKER_EXIT_OK	0	/* retired or told to stop */

@@ -1,0 +1,145 @@
+/*
+ * The supervisor's state, shared by the files that make it up and by no
+ * one else: supervisor.c (startup, main loop, stop), sockets.c, workers.c
+ * (the worker table), reload.c, privs.c.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
+#ifndef SLS_SUP_H
+#define SLS_SUP_H
+
+#include <libutil.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "core/tag.h"
+#include "ctl/fifo.h"
+#include "lib/buf.h"
+#include "lib/errlist.h"
+#include "privs.h"
+#include "shm/segment.h"
+#include "supervisor.h"
+
+#define READY_TIMEOUT_MS	10000	/* new workers must be ready by then */
+#define STOP_GRACE_MS		5000	/* SIGTERM, then SIGKILL */
+#define RETIRE_GRACE_MS		30000	/* SIGQUIT (graceful), then SIGKILL */
+#define DEATH_WINDOW_MS		10000	/* respawn throttle: more than */
+#define DEATH_LIMIT		5	/* DEATH_LIMIT deaths in the window */
+
+enum wstate { W_FREE, W_STARTING, W_RUNNING, W_RETIRING, W_FAILED };
+
+typedef struct worker {
+	pid_t pid;
+	unsigned number;	/* 1-based */
+	uint32_t generation;
+	enum wstate state;
+	unsigned restarts;
+	uint64_t death[DEATH_LIMIT + 1];	/* ring of recent death times */
+	unsigned ndeaths;
+} worker_t;
+
+/*
+ * A reload in progress. The supervisor's loop drives it (sls_reload_step)
+ * while it goes on reaping, respawning and serving the FIFO: first the
+ * bank of slots the new generation uses must be free of retirees of the
+ * one before (RL_DRAIN), then the new workers must report ready
+ * (RL_START), each phase with a deadline.
+ */
+enum rl_phase { RL_IDLE, RL_DRAIN, RL_START };
+
+typedef struct reload {
+	enum rl_phase phase;
+	uint64_t deadline;	/* sls_now_ms() */
+	bool killed;		/* RL_DRAIN: the retirees got SIGKILL */
+	uint32_t gen;		/* the generation being started */
+	sls_conf_t *conf;	/* its configuration */
+	sls_tagkey_t tagkey;	/* and to-tag key */
+	sls_errlist_t *errs;	/* messages: the FIFO reply's, or own */
+	sls_errlist_t own;
+	int result;		/* of the last reload: 0 or -1 */
+} reload_t;
+
+#define SLS_MAX_FAULTS	4
+
+typedef struct sup {
+	sls_conf_t *conf;
+	const sls_sup_opts_t *opts;
+	sls_shm_t shm;
+	sls_stats_slot_t *stats;	/* the supervisor's own slot */
+	struct pidfh *pfh;
+	sls_fifo_t fifo;
+	bool have_fifo;
+	bool daemon;		/* daemon mode: no stdio once ready */
+	int ready_fd;		/* daemon mode, until ready; else -1 */
+
+	/* sockets: listens[i] is bound to shared[i], or (reuseport) to
+	   rport[n * nlistens + i] for worker number n + 1 */
+	sls_listen_t *listens;
+	size_t nlistens;
+	int *shared;
+	int *rport;
+	unsigned nrport;	/* workers the reuseport sockets were made for */
+	struct sockaddr_storage *local;	/* getsockname of each listen */
+
+	worker_t w[SLS_STATS_SLOTS - 1];	/* indexed by stats slot */
+	uint32_t generation;
+	sls_privs_t privs;	/* what the workers switch to */
+	sls_tagkey_t tagkey;	/* of the running configuration */
+	sls_tagkey_t randkey;	/* made once: the key of tag_secret "" */
+	sls_tagkey_t tablekey;
+	reload_t reload;
+	uint64_t retired_ms;	/* when the last old generation got SIGQUIT */
+
+	struct {
+		uint32_t gen;
+		int mode;	/* SLS_FAULT_*, 0 once used */
+	} fault[SLS_MAX_FAULTS];	/* SLS_TEST_FAIL_GENERATION */
+	unsigned nfaults;
+} sup_t;
+
+enum sls_gen_state { SLS_GEN_STARTING, SLS_GEN_READY, SLS_GEN_FAILED };
+
+/* Set by the supervisor's signal handlers (supervisor.c). */
+extern volatile sig_atomic_t sls_got_hup, sls_got_term, sls_got_quit,
+    sls_got_chld;
+
+/* sockets.c: bind every listen address (shared, or one per worker). */
+int sls_sockets_open(sup_t *s);
+
+/* supervisor.c: sleep up to ms with the signals let in. */
+void sls_sup_pause(unsigned ms);
+
+/* workers.c: the worker table and the generations. */
+void sls_workers_test_hooks(sup_t *s);
+int sls_gen_spawn(sup_t *s, uint32_t gen, unsigned n);
+enum sls_gen_state sls_gen_check(sup_t *s, uint32_t gen, unsigned n);
+void sls_gen_abort(sup_t *s, uint32_t gen);
+unsigned sls_gen_bank_alive(sup_t *s, uint32_t gen);
+void sls_workers_reap(sup_t *s);
+void sls_workers_signal(sup_t *s, const uint32_t *gen, int sig);
+bool sls_workers_wait(sup_t *s, unsigned ms, volatile sig_atomic_t *cut);
+void sls_workers_list(sup_t *s, sls_buf_t *out);
+
+/* reload.c */
+/* The to-tag key of a secret; "" is the random key made once at start. */
+void sls_reload_tagkey(const sup_t *s, const char *secret, sls_tagkey_t *k);
+/* Start a reload (errs NULL: messages logged only); -1 if it failed at
+   once, 0 if it is done or pending. */
+int sls_reload_begin(sup_t *s, sls_errlist_t *errs);
+/* Drive a pending reload on; a no-op when none is. */
+void sls_reload_step(sup_t *s);
+bool sls_reload_pending(const sup_t *s);
+/* Give up a pending reload because the server stops. */
+void sls_reload_abort(sup_t *s);
+/* A whole reload, for the FIFO: waits for it, reaping meanwhile. */
+int sls_reload(sup_t *s, sls_errlist_t *errs);
+
+/* privs.c: the service user (refused unless started as root or as that
+   user), and handing it the FIFO and the runtime directory. */
+int sls_privs_resolve(const sls_conf_t *c, sls_privs_t *p);
+int sls_privs_hand_over(sup_t *s);
+
+#endif
