@@ -283,3 +283,12 @@ sls_log_facility_name(int facility)
 			return facility_names[i].name;
 	return "unknown";
 }
+
+void
+sls_log_errlist(int prio, const sls_errlist_t *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->n; i++)
+		sls_log(prio, "%s", e->msg[i]);
+}

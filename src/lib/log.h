@@ -9,6 +9,8 @@
 #include <stdbool.h>
 #include <syslog.h>
 
+#include "errlist.h"
+
 void sls_log_open(int facility, bool to_stderr);
 void sls_log_set_level(int level);
 void sls_log_set_facility(int facility);
@@ -40,6 +42,8 @@ void sls_log(int prio, const char *fmt, ...)
 void sls_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* ERR without errno. */
 void sls_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Each message of a list, one log line each. */
+void sls_log_errlist(int prio, const sls_errlist_t *e);
 
 /*
  * "emerg" "alert" "crit" "err" "warning" "notice" "info" "debug" (also

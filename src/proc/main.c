@@ -49,41 +49,40 @@ print_errors(const sls_errlist_t *errs)
 		fprintf(stderr, "%s\n", errs->msg[i]);
 }
 
-int
-main(int argc, char **argv)
-{
-	const char *conf_path = DEFAULT_CONF, *level_name = NULL;
-	bool foreground = false, to_stderr = false, test = false;
-	sls_errlist_t errs = { NULL, 0 }, warns = { NULL, 0 };
+/* What the command line asked for. */
+typedef struct cli {
+	const char *conf_path;
+	bool foreground, to_stderr, test;
 	sls_sup_opts_t opts;
-	sls_conf_t *conf;
-	size_t i;
-	int ch, rc;
+} cli_t;
 
-	setproctitle_init(argc, argv, environ);
-	memset(&opts, 0, sizeof(opts));
-	opts.log_level = -1;
-	opts.ready_fd = -1;
+/* Parse the command line into c; -1 to go on, else an exit code. */
+static int
+parse_args(int argc, char **argv, cli_t *c)
+{
+	const char *level_name = NULL;
+	int ch;
+
 	while ((ch = getopt(argc, argv, "f:ndl:P:tvh")) != -1) {
 		switch (ch) {
 		case 'f':
-			conf_path = optarg;
+			c->conf_path = optarg;
 			break;
 		case 'n':
-			foreground = true;
+			c->foreground = true;
 			break;
 		case 'd':
-			foreground = true;
-			to_stderr = true;
+			c->foreground = true;
+			c->to_stderr = true;
 			break;
 		case 'l':
 			level_name = optarg;
 			break;
 		case 'P':
-			opts.pidfile = optarg;
+			c->opts.pidfile = optarg;
 			break;
 		case 't':
-			test = true;
+			c->test = true;
 			break;
 		case 'v':
 			printf("%s (shm layout %d)\n", PACKAGE_STRING,
@@ -104,48 +103,78 @@ main(int argc, char **argv)
 		return 2;
 	}
 	if (level_name != NULL &&
-	    (opts.log_level = sls_log_level_parse(level_name)) < 0) {
+	    (c->opts.log_level = sls_log_level_parse(level_name)) < 0) {
 		fprintf(stderr, "slserver: unknown log level '%s'\n",
 		    level_name);
 		return 2;
 	}
-	if (to_stderr && opts.log_level < 0)
-		opts.log_level = LOG_DEBUG;
+	if (c->to_stderr && c->opts.log_level < 0)
+		c->opts.log_level = LOG_DEBUG;
+	return -1;
+}
 
-	rc = sls_conf_load(conf_path, &conf, &errs, &warns);
-	if (rc < 0 || test) {
+/*
+ * Load the config; -1 to go on with *confp, else an exit code (-t ends
+ * here). Warnings are left in warns for the log once it is open.
+ */
+static int
+load_config(cli_t *c, sls_conf_t **confp, sls_errlist_t *warns)
+{
+	sls_errlist_t errs = { NULL, 0 };
+	int rc;
+
+	rc = sls_conf_load(c->conf_path, confp, &errs, warns);
+	if (rc < 0 || c->test) {
 		print_errors(&errs);
-		print_errors(&warns);
+		print_errors(warns);
 		sls_errlist_free(&errs);
-		sls_errlist_free(&warns);
+		sls_errlist_free(warns);
 	}
 	if (rc < 0)
 		return 1;
-	if (test) {
+	if (c->test) {
 		fprintf(stderr, "slserver: %s: configuration is valid\n",
-		    conf_path);
-		sls_conf_free(conf);
+		    c->conf_path);
+		sls_conf_free(*confp);
 		return 0;
 	}
-	if (opts.pidfile != NULL) {
-		free(conf->pidfile);
-		if ((conf->pidfile = strdup(opts.pidfile)) == NULL)
+	if (c->opts.pidfile != NULL) {
+		free((*confp)->pidfile);
+		if (((*confp)->pidfile = strdup(c->opts.pidfile)) == NULL)
 			return 1;
 	}
-	opts.conf_path = conf_path;
+	c->opts.conf_path = c->conf_path;
+	return -1;
+}
+
+int
+main(int argc, char **argv)
+{
+	cli_t c;
+	sls_errlist_t warns = { NULL, 0 };
+	sls_conf_t *conf;
+	int rc;
+
+	setproctitle_init(argc, argv, environ);
+	memset(&c, 0, sizeof(c));
+	c.conf_path = DEFAULT_CONF;
+	c.opts.log_level = -1;
+	c.opts.ready_fd = -1;
+	if ((rc = parse_args(argc, argv, &c)) >= 0)
+		return rc;
+	if ((rc = load_config(&c, &conf, &warns)) >= 0)
+		return rc;
 
 	/* Startup errors go to stderr as well until the daemon is ready. */
-	sls_log_open(conf->log_facility, to_stderr);
-	if (!to_stderr)
+	sls_log_open(conf->log_facility, c.to_stderr);
+	if (!c.to_stderr)
 		sls_log_probe_syslog(NULL);
-	sls_log_set_startup(!to_stderr);
-	sls_log_set_level(opts.log_level >= 0 ? opts.log_level :
+	sls_log_set_startup(!c.to_stderr);
+	sls_log_set_level(c.opts.log_level >= 0 ? c.opts.log_level :
 	    conf->log_level);
-	for (i = 0; i < warns.n; i++)
-		sls_log(LOG_WARNING, "%s", warns.msg[i]);
+	sls_log_errlist(LOG_WARNING, &warns);
 	sls_errlist_free(&warns);
-	if (!foreground && sls_daemonize(&opts.ready_fd) < 0)
+	if (!c.foreground && sls_daemonize(&c.opts.ready_fd) < 0)
 		return 1;
-	rc = sls_supervisor_run(conf, &opts);
-	return rc;
+	return sls_supervisor_run(conf, &c.opts);
 }

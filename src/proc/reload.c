@@ -47,14 +47,12 @@ static void
 finish(sup_t *s, int result, bool notify)
 {
 	reload_t *r = &s->reload;
-	size_t i;
 
 	if (result < 0) {
 		if (r->conf != NULL)
 			sls_conf_free(r->conf);
 		sls_stat_inc(s->stats, SLS_ST_RELOAD_FAILURES);
-		for (i = 0; i < r->errs->n; i++)
-			sls_log(LOG_ERR, "%s", r->errs->msg[i]);
+		sls_log_errlist(LOG_ERR, r->errs);
 		sls_log(LOG_ERR, "reload failed; the running configuration "
 		    "stays");
 	}
@@ -187,12 +185,10 @@ load(sup_t *s, sls_errlist_t *errs, sls_conf_t **ncp)
 {
 	sls_conf_t *nc, *old = s->conf;
 	sls_errlist_t warns = { NULL, 0 };
-	size_t i;
 	int rc;
 
 	rc = sls_conf_load(s->opts->conf_path, ncp, errs, &warns);
-	for (i = 0; i < warns.n; i++)
-		sls_log(LOG_WARNING, "%s", warns.msg[i]);
+	sls_log_errlist(LOG_WARNING, &warns);
 	sls_errlist_free(&warns);
 	if (rc < 0)
 		return -1;
