@@ -92,6 +92,22 @@ START_TEST(test_chars)
 }
 END_TEST
 
+/* The token table against RFC 3261's definition, byte by byte. */
+START_TEST(test_token_table)
+{
+	int c;
+	bool want;
+
+	for (c = 0; c < 256; c++) {
+		want = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') ||
+		    (c != 0 && strchr("-.!%*_+`'~", c) != NULL);
+		ck_assert_msg(sls_is_token_char((unsigned char)c) == want,
+		    "byte 0x%02x", c);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -104,6 +120,7 @@ main(void)
 	tcase_add_test(tc, test_port);
 	tcase_add_test(tc, test_qvalue);
 	tcase_add_test(tc, test_chars);
+	tcase_add_test(tc, test_token_table);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);
