@@ -177,7 +177,10 @@ START_TEST(defaults)
 }
 END_TEST
 
-/* The shipped sample: loads, repeats every default, has its 4 routes. */
+/*
+ * The shipped sample: loads, repeats every default, has its 4 routes,
+ * "scanners" first (before "keepalive" takes a scanner's OPTIONS).
+ */
 START_TEST(sample)
 {
 	const char *path = SLS_TOP_SRCDIR "/etc/slserver.conf";
@@ -209,7 +212,7 @@ START_TEST(sample)
 	ck_assert_str_eq(c->sl.tag_secret, d->sl.tag_secret);
 
 	ck_assert_uint_eq(c->nroutes, 4);
-	r = &c->routes[0];
+	r = &c->routes[1];
 	ck_assert_str_eq(r->name, "keepalive");
 	ck_assert_int_eq(r->line, line_of(path, "route \"keepalive\""));
 	ck_assert_uint_eq(r->nmethods, 1);
@@ -221,7 +224,7 @@ START_TEST(sample)
 	ck_assert_int_eq(r->const_code, 200);
 	ck_assert_str_eq(sls_tmpl_source(r->reason), "OK");
 
-	r = &c->routes[1];
+	r = &c->routes[2];
 	ck_assert_str_eq(r->name, "us-numbers");
 	ck_assert_int_eq(r->line, line_of(path, "route \"us-numbers\""));
 	ck_assert_ptr_nonnull(r->ruri_re);
@@ -237,7 +240,7 @@ START_TEST(sample)
 	ck_assert_int_eq(r->branches[0].q_milli, 500);
 	ck_assert_int_eq(r->const_code, 302);
 
-	r = &c->routes[2];
+	r = &c->routes[0];
 	ck_assert_str_eq(r->name, "scanners");
 	ck_assert_int_eq(r->line, line_of(path, "route \"scanners\""));
 	ck_assert_uint_eq(r->nheaders, 1);
@@ -276,7 +279,8 @@ START_TEST(dev_sample)
 	ck_assert_str_eq(c->fifo, "slserver.fifo");
 	ck_assert_int_eq(c->log_level, LOG_INFO);
 	ck_assert_uint_eq(c->nroutes, 4);
-	ck_assert_str_eq(c->routes[0].name, "keepalive");
+	ck_assert_str_eq(c->routes[0].name, "scanners");
+	ck_assert_str_eq(c->routes[1].name, "keepalive");
 	ck_assert_str_eq(c->routes[3].name, "rest");
 	ck_assert_ptr_nonnull(c->ev_filtered_ack);
 	sls_conf_free(c);

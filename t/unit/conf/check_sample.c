@@ -1,0 +1,188 @@
+/*
+ * The shipped samples (etc/slserver.conf, etc/slserver-dev.conf) as they
+ * behave: loaded with the real loader, each request goes through the
+ * packet path. A scanner's OPTIONS (svmap's default probe) must meet the
+ * "scanners" route and get nothing back, not keepalive's 200.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "conf/conf.h"
+#include "core/pipeline.h"
+#include "core/tag.h"
+#include "shm/segment.h"
+#include "testaddr.h"
+
+#ifndef SLS_TOP_SRCDIR
+#error "SLS_TOP_SRCDIR must name the source top directory"
+#endif
+
+static const char *const samples[] = {
+	SLS_TOP_SRCDIR "/etc/slserver.conf",
+	SLS_TOP_SRCDIR "/etc/slserver-dev.conf",
+};
+
+static sls_conf_t *conf;
+static sls_shm_t shm;
+static sls_tagkey_t tagkey, tablekey;
+static sls_handler_t h;
+static sls_req_t req;
+static char outbuf[65536];
+static sls_out_t out;
+
+static void
+load(const char *path)
+{
+	sls_errlist_t errs = { NULL, 0 }, warns = { NULL, 0 };
+	size_t i;
+
+	if (sls_conf_load(path, &conf, &errs, &warns) < 0) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "%s\n", errs.msg[i]);
+		ck_abort_msg("%s does not load", path);
+	}
+	sls_errlist_free(&errs);
+	sls_errlist_free(&warns);
+	/* The table size does not matter here: keep the mapping small. */
+	ck_assert_int_eq(sls_shm_create(&shm, 1024), 0);
+	sls_tag_init(&tagkey, "secret");
+	sls_tag_init(&tablekey, "");
+	h.conf = conf;
+	h.stats = &shm.stats[0];
+	h.sigtable = shm.sigtable;
+	h.tagkey = &tagkey;
+	h.tablekey = &tablekey;
+	out.buf = outbuf;
+	out.cap = sizeof(outbuf);
+}
+
+static void
+unload(void)
+{
+	sls_conf_free(conf);
+	conf = NULL;
+	sls_shm_destroy(&shm);
+}
+
+static uint64_t
+st(enum sls_stat_id id)
+{
+	return atomic_load(&shm.stats[0].v[id]);
+}
+
+/* Handle text as a datagram from 192.0.2.7:5062; true if answered. */
+static bool
+handle(const char *text)
+{
+	bool r;
+
+	set_addr(&req.src, "192.0.2.7", 5062);
+	set_addr(&req.local, "127.0.0.1", 5060);
+	r = sls_handle(&h, &req, text, strlen(text), &out);
+	if (r) {
+		ck_assert_uint_lt(out.len, out.cap);
+		outbuf[out.len] = '\0';
+		sls_handle_sent(&h, &req, &out, true);
+	}
+	return r;
+}
+
+/* A request; ua (may be NULL) is the User-Agent, cseq its CSeq method. */
+static const char *
+request(const char *method, const char *ua, const char *cseq)
+{
+	static char buf[4096];
+	static unsigned branch;
+
+	snprintf(buf, sizeof(buf),
+	    "%s sip:100@192.0.2.1 SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.7:5062;branch=z9hG4bK-%u;rport\r\n"
+	    "From: \"sipvicious\" <sip:100@1.1.1.1>;tag=6134\r\n"
+	    "To: \"sipvicious\" <sip:100@1.1.1.1>\r\n"
+	    "Call-ID: 1234567890@scan\r\n"
+	    "%s%s%s"
+	    "CSeq: 1 %s\r\n"
+	    "Max-Forwards: 70\r\n"
+	    "Content-Length: 0\r\n\r\n",
+	    method, ++branch, ua != NULL ? "User-Agent: " : "",
+	    ua != NULL ? ua : "", ua != NULL ? "\r\n" : "", cseq);
+	return buf;
+}
+
+/* What svmap, svwar and friends send: all silenced, none answered. */
+START_TEST(scanner_options_dropped)
+{
+	static const char *const uas[] = {
+		"friendly-scanner",	/* svmap's default */
+		"sipvicious",
+		"SIPVicious 0.3.4",
+		"sipcli/v1.8",
+	};
+	size_t i;
+
+	load(samples[_i]);
+	for (i = 0; i < sizeof(uas) / sizeof(uas[0]); i++) {
+		ck_assert_msg(!handle(request("OPTIONS", uas[i], "OPTIONS")),
+		    "%s: OPTIONS from '%s' answered: %.40s", samples[_i],
+		    uas[i], outbuf);
+		ck_assert_uint_eq(st(SLS_ST_DROP_REQUESTS), i + 1);
+	}
+	/* Other methods, and a malformed probe, are silenced too. */
+	ck_assert(!handle(request("INVITE", "friendly-scanner", "INVITE")));
+	ck_assert(!handle(request("REGISTER", "friendly-scanner", "REGISTER")));
+	ck_assert(!handle(request("OPTIONS", "friendly-scanner", "INVITE")));
+	ck_assert_uint_eq(st(SLS_ST_DROP_REQUESTS), i + 3);
+	ck_assert_uint_eq(st(SLS_ST_ERR_REQUESTS), 1);
+	ck_assert_uint_eq(st(SLS_ST_SENT), 0);
+	ck_assert_uint_eq(st(SLS_ST_200), 0);
+	unload();
+}
+END_TEST
+
+/* Everyone else's keep-alive still gets its 200 with the Allow header. */
+START_TEST(keepalive_answered)
+{
+	load(samples[_i]);
+	ck_assert(handle(request("OPTIONS", NULL, "OPTIONS")));
+	ck_assert_msg(strncmp(outbuf, "SIP/2.0 200 OK\r\n", 16) == 0, "%s",
+	    outbuf);
+	ck_assert_ptr_nonnull(strstr(outbuf,
+	    "\r\nAllow: INVITE, ACK, CANCEL, OPTIONS, BYE\r\n"));
+	ck_assert(handle(request("OPTIONS", "Linphone/5.2", "OPTIONS")));
+	ck_assert(strncmp(outbuf, "SIP/2.0 200 OK\r\n", 16) == 0);
+	ck_assert_uint_eq(st(SLS_ST_200), 2);
+	ck_assert_uint_eq(st(SLS_ST_DROP_REQUESTS), 0);
+	unload();
+}
+END_TEST
+
+static Suite *
+sample_suite(void)
+{
+	Suite *s = suite_create("sample");
+	TCase *tc = tcase_create("routes");
+	int n = (int)(sizeof(samples) / sizeof(samples[0]));
+
+	tcase_add_loop_test(tc, scanner_options_dropped, 0, n);
+	tcase_add_loop_test(tc, keepalive_answered, 0, n);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(sample_suite());
+	int failed;
+
+	srunner_run_all(sr, CK_ENV);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
