@@ -16,13 +16,13 @@ void
 sls_xlog(const sls_conf_t *conf, const sls_tmpl_t *t, sls_req_t *req)
 {
 	char line[XLOG_LINE];
-	ssize_t n;
+	size_t n;
 
 	if (t == NULL || !sls_log_enabled(conf->xlog_level))
 		return;
-	n = sls_tmpl_expand(t, req, line, sizeof(line));
-	if (n < 0)
-		n = (ssize_t)strnlen(line, sizeof(line) - 1);
+	/* Each value capped, a cut line marked; log.c escapes the rest. */
+	n = sls_tmpl_expand_log(t, req, line, sizeof(line),
+	    SLS_TMPL_LOG_VARCAP);
 	sls_log(conf->xlog_level, "%.*s", (int)n, line);
 }
 

@@ -4,6 +4,13 @@
  * a stack buffer: nothing is allocated, and a stderr line is one write()
  * so lines of concurrent workers do not interleave.
  *
+ * Log lines carry text from the network (xlog) and from local users
+ * (FIFO requests), so every line is escaped here, in the one place they
+ * all pass: no control character, C1 control, line separator or
+ * bidirectional override reaches syslog or a terminal raw, and a line
+ * that had to be cut says so. Lines of printable ASCII, nearly all of
+ * them, are checked by one loop and passed on as they are.
+ *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
 #include "config.h"
@@ -149,6 +156,154 @@ sls_log_probe_syslog(const char *path)
 	return -1;
 }
 
+/* ---- escaping ----------------------------------------------------------- */
+
+static const char hexdig[] = "0123456789abcdef";
+
+/*
+ * The code point of the UTF-8 sequence at p[0..n) (n >= 1) and its length
+ * in *len; -1 (with *len 1) when p[0] does not start a valid sequence:
+ * overlong forms, surrogates and values over U+10FFFF are not valid.
+ */
+static long
+utf8_decode(const unsigned char *p, size_t n, size_t *len)
+{
+	unsigned char b = p[0], lo = 0x80, hi = 0xbf;
+	size_t need, i;
+	long cp;
+
+	*len = 1;
+	if (b >= 0xc2 && b <= 0xdf) {
+		need = 2;
+		cp = b & 0x1f;
+	} else if (b >= 0xe0 && b <= 0xef) {
+		need = 3;
+		cp = b & 0x0f;
+		if (b == 0xe0)
+			lo = 0xa0;	/* no overlong forms */
+		else if (b == 0xed)
+			hi = 0x9f;	/* no surrogates */
+	} else if (b >= 0xf0 && b <= 0xf4) {
+		need = 4;
+		cp = b & 0x07;
+		if (b == 0xf0)
+			lo = 0x90;
+		else if (b == 0xf4)
+			hi = 0x8f;	/* nothing above U+10FFFF */
+	} else {
+		return -1;
+	}
+	if (n < need)
+		return -1;
+	for (i = 1; i < need; i++) {
+		if (p[i] < lo || p[i] > hi)
+			return -1;
+		cp = cp << 6 | (p[i] & 0x3f);
+		lo = 0x80;
+		hi = 0xbf;
+	}
+	*len = need;
+	return cp;
+}
+
+/* Code points shown escaped: C1, line separators, bidi controls. */
+static bool
+hidden_cp(long cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x061c ||
+	    cp == 0x200e || cp == 0x200f || (cp >= 0x2028 && cp <= 0x202e) ||
+	    (cp >= 0x2066 && cp <= 0x2069);
+}
+
+size_t
+sls_log_escape(const char *in, size_t len, char *out, size_t cap,
+    unsigned flags, size_t *used)
+{
+	const unsigned char *p = (const unsigned char *)in;
+	size_t i = 0, o = 0, n, k;
+	char esc[8];
+	long cp = 0;
+
+	while (i < len) {
+		unsigned char c = p[i];
+
+		/* the common case: a run of printable ASCII */
+		for (n = 0; i + n < len && p[i + n] >= 0x20 &&
+		    p[i + n] < 0x7f && o + n + 1 < cap; n++)
+			;
+		if (n > 0) {
+			memcpy(out + o, in + i, n);
+			i += n;
+			o += n;
+			continue;
+		}
+		n = 1;
+		if (c >= 0x20 && c < 0x7f) {
+			break;	/* no room */
+		} else if ((c == '\t' || c == '\n') &&
+		    (flags & SLS_ESC_KEEP_TEXT)) {
+			esc[0] = (char)c;
+			k = 1;
+		} else if (c < 0x80 || (cp = utf8_decode(p + i, len - i,
+		    &n)) < 0) {
+			esc[0] = '\\';
+			esc[1] = 'x';
+			esc[2] = hexdig[c >> 4];
+			esc[3] = hexdig[c & 15];
+			k = 4;
+		} else if (hidden_cp(cp)) {
+			esc[0] = '\\';
+			esc[1] = 'u';
+			esc[2] = hexdig[(cp >> 12) & 15];
+			esc[3] = hexdig[(cp >> 8) & 15];
+			esc[4] = hexdig[(cp >> 4) & 15];
+			esc[5] = hexdig[cp & 15];
+			k = 6;
+		} else {
+			memcpy(esc, in + i, n);
+			k = n;
+		}
+		if (o + k + 1 > cap)
+			break;
+		memcpy(out + o, esc, k);
+		o += k;
+		i += n;
+	}
+	if (cap > 0)
+		out[o] = '\0';
+	if (used != NULL)
+		*used = i;
+	return o;
+}
+
+/* True when s[0..n) is printable ASCII only: nothing to escape. */
+static bool
+plain_ascii(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+			return false;
+	return true;
+}
+
+/* Length of s[0..n) without a UTF-8 sequence cut short at its end. */
+static size_t
+utf8_whole(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = n, len;
+
+	while (i > 0 && n - i < 4 && (p[i - 1] & 0xc0) == 0x80)
+		i--;
+	if (i == 0 || p[i - 1] < 0xc0)
+		return n;	/* ends in ASCII, or no lead byte near */
+	/* p[i - 1] leads the last sequence: complete? */
+	len = p[i - 1] >= 0xf0 ? 4 : p[i - 1] >= 0xe0 ? 3 : 2;
+	return n - (i - 1) >= len ? n : i - 1;
+}
+
 /* One line on stderr: "slserver[pid]: level: prefix message\n". */
 static void
 write_stderr(int prio, const char *msg)
@@ -169,28 +324,55 @@ write_stderr(int prio, const char *msg)
 		return;
 }
 
+/*
+ * The message msg[0..len) escaped into line (LOG_LINE bytes), with
+ * SLS_LOG_CUT when it was cut (cut: already by the formatting), then
+ * ": errstr" when errstr is not NULL, which always fits.
+ */
+static void
+escape_line(const char *msg, size_t len, bool cut, const char *errstr,
+    char *line)
+{
+	size_t room = LOG_LINE - (sizeof(SLS_LOG_CUT) - 1), used, o;
+
+	if (errstr != NULL)
+		room -= strnlen(errstr, 128) + 2;
+	if (cut)
+		len = utf8_whole(msg, len);
+	o = sls_log_escape(msg, len, line, room, 0, &used);
+	if (cut || used < len) {
+		memcpy(line + o, SLS_LOG_CUT, sizeof(SLS_LOG_CUT));
+		o += sizeof(SLS_LOG_CUT) - 1;
+	}
+	if (errstr != NULL)
+		snprintf(line + o, LOG_LINE - o, ": %.128s", errstr);
+}
+
 /* Format and emit; errstr, when not NULL, is appended as ": errstr". */
 static void
 vlog(int prio, const char *errstr, const char *fmt, va_list ap)
 {
-	char msg[LOG_LINE];
-	size_t n;
+	char msg[LOG_LINE], line[LOG_LINE];
+	const char *out = msg;
+	size_t len;
 	int r;
 
 	r = vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (r < 0)
-		snprintf(msg, sizeof(msg), "(unformattable log message)");
-	if (errstr != NULL) {
-		n = strlen(msg);
-		snprintf(msg + n, sizeof(msg) - n, ": %s", errstr);
+		r = snprintf(msg, sizeof(msg), "(unformattable log message)");
+	len = (size_t)r < sizeof(msg) ? (size_t)r : sizeof(msg) - 1;
+	if (errstr != NULL || (size_t)r >= sizeof(msg) ||
+	    !plain_ascii(msg, len)) {
+		escape_line(msg, len, (size_t)r >= sizeof(msg), errstr, line);
+		out = line;
 	}
 	if (lg.to_stderr) {
-		write_stderr(prio, msg);
+		write_stderr(prio, out);
 		return;
 	}
-	syslog(lg.facility | prio, "%s%s", lg.prefix, msg);
+	syslog(lg.facility | prio, "%s%s", lg.prefix, out);
 	if (lg.startup && prio <= LOG_WARNING)
-		write_stderr(prio, msg);
+		write_stderr(prio, out);
 }
 
 void

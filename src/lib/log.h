@@ -46,6 +46,26 @@ void sls_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void sls_log_errlist(int prio, const sls_errlist_t *e);
 
 /*
+ * Every log line goes through sls_log_escape() (so does what slserverctl
+ * prints): a line cut to fit its buffer ends with SLS_LOG_CUT.
+ */
+#define SLS_LOG_CUT		"[truncated]"
+#define SLS_ESC_KEEP_TEXT	0x1	/* keep HT and LF as they are */
+
+/*
+ * Copy in[0..len) to out[0..cap) (NUL-terminated; cap > 0) with every
+ * control character made visible: C0 controls, DEL and bytes that are
+ * not part of valid UTF-8 as "\xNN"; C1 controls (U+0080..U+009F), the
+ * line and paragraph separators U+2028/U+2029 and the bidirectional
+ * controls (U+061C, U+200E, U+200F, U+202A..U+202E, U+2066..U+2069) as
+ * "\uNNNN". Other UTF-8 is kept. It stops before a character whose copy
+ * does not fit; *used (may be NULL) gets the input bytes done. Returns
+ * the output length.
+ */
+size_t sls_log_escape(const char *in, size_t len, char *out, size_t cap,
+    unsigned flags, size_t *used);
+
+/*
  * "emerg" "alert" "crit" "err" "warning" "notice" "info" "debug" (also
  * "error", "warn"; any case) -> LOG_*; -1 if unknown. The name of a level
  * is the canonical one, "unknown" for a bad value.

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "lib/chars.h"
+#include "lib/log.h"
 #include "sip/sip.h"
 #include "tmpl.h"
 
@@ -380,8 +381,30 @@ value(const part_t *pt, sls_req_t *req, char *num)
 	}
 }
 
-ssize_t
-sls_tmpl_expand(const sls_tmpl_t *t, sls_req_t *req, char *out, size_t cap)
+/*
+ * Up to n bytes of s, fewer when byte n would be inside a UTF-8 character
+ * (a log line then shows no broken character).
+ */
+static size_t
+utf8_prefix(sls_str_t s, size_t n)
+{
+	size_t k = n;
+
+	if (n >= s.len)
+		return s.len;
+	while (k > 0 && n - k < 3 && ((unsigned char)s.s[k] & 0xc0) == 0x80)
+		k--;
+	return k;
+}
+
+/*
+ * Expand into out[0..cap); a variable value longer than varcap (0: no
+ * cap) is cut there and followed by SLS_TMPL_CUT. Returns the length, or
+ * -1 when the result does not fit; *used is the length written either way.
+ */
+static ssize_t
+expand(const sls_tmpl_t *t, sls_req_t *req, char *out, size_t cap,
+    size_t varcap, size_t *usedp)
 {
 	size_t used = 0, i, j, n;
 	char num[24];
@@ -389,31 +412,75 @@ sls_tmpl_expand(const sls_tmpl_t *t, sls_req_t *req, char *out, size_t cap)
 	for (i = 0; i < t->nparts; i++) {
 		const part_t *pt = &t->parts[i];
 		sls_str_t s;
-		bool full;
+		bool full, cut = false;
 
 		if (pt->var == V_LIT) {
-			/* already sanitised when compiled */
 			s = pt->s;
-			full = s.len > cap - used;
-			n = full ? cap - used : s.len;
-			if (n > 0)
-				memcpy(out + used, s.s, n);
-			used += n;
 		} else {
 			s = value(pt, req, num);
 			if (s.s == NULL || s.len == 0)
 				continue;
-			full = s.len > cap - used;
-			n = full ? cap - used : s.len;
+			if (varcap != 0 && s.len > varcap) {
+				s.len = utf8_prefix(s, varcap);
+				cut = true;
+			}
+		}
+		full = s.len > cap - used;
+		n = full ? utf8_prefix(s, cap - used) : s.len;
+		if (pt->var == V_LIT) {
+			/* already sanitised when compiled */
+			if (n > 0)
+				memcpy(out + used, s.s, n);
+		} else {
 			for (j = 0; j < n; j++) {
 				unsigned char c = (unsigned char)s.s[j];
 
 				out[used + j] = sls_is_ctl(c) ? ' ' : (char)c;
 			}
-			used += n;
 		}
-		if (full)
+		used += n;
+		if (cut && !full) {
+			full = sizeof(SLS_TMPL_CUT) - 1 > cap - used;
+			if (!full) {
+				memcpy(out + used, SLS_TMPL_CUT,
+				    sizeof(SLS_TMPL_CUT) - 1);
+				used += sizeof(SLS_TMPL_CUT) - 1;
+			}
+		}
+		if (full) {
+			*usedp = used;
 			return -1;
+		}
 	}
+	*usedp = used;
 	return (ssize_t)used;
+}
+
+ssize_t
+sls_tmpl_expand(const sls_tmpl_t *t, sls_req_t *req, char *out, size_t cap)
+{
+	size_t used;
+
+	return expand(t, req, out, cap, 0, &used);
+}
+
+size_t
+sls_tmpl_expand_log(const sls_tmpl_t *t, sls_req_t *req, char *out,
+    size_t cap, size_t varcap)
+{
+	size_t used, room = cap - sizeof(SLS_LOG_CUT);
+
+	if (expand(t, req, out, cap - 1, varcap, &used) >= 0) {
+		out[used] = '\0';
+		return used;
+	}
+	/* Too long: cut where the marker still fits, between characters. */
+	if (used > room) {
+		used = room;
+		while (used > 0 && room - used < 3 &&
+		    ((unsigned char)out[used] & 0xc0) == 0x80)
+			used--;
+	}
+	memcpy(out + used, SLS_LOG_CUT, sizeof(SLS_LOG_CUT));
+	return used + sizeof(SLS_LOG_CUT) - 1;
 }

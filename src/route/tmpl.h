@@ -35,4 +35,21 @@ bool sls_tmpl_is_const(const sls_tmpl_t *t);
 ssize_t sls_tmpl_expand(const sls_tmpl_t *t, sls_req_t *req, char *out,
     size_t cap);
 
+/* What marks a variable value cut by sls_tmpl_expand_log(). */
+#define SLS_TMPL_CUT		"[...]"
+/* The cap on each variable value in an xlog line. */
+#define SLS_TMPL_LOG_VARCAP	256
+
+/*
+ * Expand for a log line (xlog): as sls_tmpl_expand, but each variable
+ * value longer than varcap bytes is cut there, between two UTF-8
+ * characters, and followed by SLS_TMPL_CUT, so that one long value (a
+ * Call-ID) cannot push the others out of the line; and when the whole
+ * does not fit into cap - 1 bytes, it is cut and ends with SLS_LOG_CUT.
+ * out is NUL-terminated; cap must exceed sizeof(SLS_LOG_CUT) + 3.
+ * Returns the length.
+ */
+size_t sls_tmpl_expand_log(const sls_tmpl_t *t, sls_req_t *req, char *out,
+    size_t cap, size_t varcap);
+
 #endif

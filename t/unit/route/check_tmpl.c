@@ -6,10 +6,12 @@
 #include <arpa/inet.h>
 #include <check.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "sip/req.h"
 #include "sip/sip.h"
 #include "route/tmpl.h"
@@ -334,6 +336,155 @@ START_TEST(test_overflow)
 }
 END_TEST
 
+/* A sample request whose Call-ID is callid (at most 8000 bytes). */
+static void
+load_callid(const char *callid)
+{
+	static char raw[9000];
+
+	snprintf(raw, sizeof(raw),
+	    "OPTIONS sip:ping@example.org SIP/2.0\r\n"
+	    "Via: SIP/2.0/UDP 192.0.2.1;branch=z9hG4bK-l1\r\n"
+	    "From: <sip:mon@example.org>;tag=l-f\r\n"
+	    "To: <sip:ping@example.org>\r\n"
+	    "Call-ID: %s\r\n"
+	    "CSeq: 7 OPTIONS\r\n"
+	    "Content-Length: 0\r\n"
+	    "\r\n", callid);
+	load(raw);
+}
+
+/* sls_tmpl_expand_log of src into out[cap]; checks the NUL. */
+static size_t
+expand_log(const char *src, char *out, size_t cap, size_t varcap)
+{
+	char err[128];
+	sls_tmpl_t *t;
+	size_t n;
+
+	t = sls_tmpl_compile(src, err, sizeof(err));
+	ck_assert_msg(t != NULL, "compile \"%s\": %s", src, err);
+	n = sls_tmpl_expand_log(t, &req, out, cap, varcap);
+	sls_tmpl_free(t);
+	ck_assert_uint_lt(n, cap);
+	ck_assert_uint_eq(strlen(out), n);
+	return n;
+}
+
+/*
+ * xlog: a 3000-byte Call-ID is cut at 256 bytes and marked, so the
+ * source address after it stays in the line; values up to the cap and
+ * plain expansion are untouched.
+ */
+START_TEST(test_log_varcap)
+{
+	static char id[4000], want[2048], out[1024];
+	size_t n;
+
+	memset(id, 'c', 3000);
+	id[3000] = '\0';
+	load_callid(id);
+	n = expand_log("$ci from $si:$sp", out, sizeof(out),
+	    SLS_TMPL_LOG_VARCAP);
+	snprintf(want, sizeof(want), "%.256s" SLS_TMPL_CUT
+	    " from 198.51.100.7:40000", id);
+	ck_assert_str_eq(out, want);
+	ck_assert_uint_eq(n, 256 + 5 + 24);
+
+	/* Exactly at the cap: kept whole, no marker. */
+	id[256] = '\0';
+	load_callid(id);
+	expand_log("$ci", out, sizeof(out), 256);
+	ck_assert_str_eq(out, id);
+	/* One more byte: cut. */
+	id[256] = 'c';
+	id[257] = '\0';
+	load_callid(id);
+	expand_log("[$ci]", out, sizeof(out), 256);
+	snprintf(want, sizeof(want), "[%.256s" SLS_TMPL_CUT "]", id);
+	ck_assert_str_eq(out, want);
+	/* Literals are never capped; varcap 0 caps nothing. */
+	expand_log("$ci", out, sizeof(out), 0);
+	ck_assert_str_eq(out, id);
+	/* The expansion replies and URIs use has no cap. */
+	ck_assert_str_eq(expand("$ci"), id);
+}
+END_TEST
+
+/* A cut never splits a UTF-8 character. */
+START_TEST(test_log_varcap_utf8)
+{
+	static char id[1000], out[1024];
+	size_t i, n;
+
+	/* "a" then 2-byte characters: byte 256 is inside one. */
+	id[0] = 'a';
+	for (i = 0; i < 300; i++)
+		memcpy(id + 1 + 2 * i, "\303\251", 2);
+	id[601] = '\0';
+	load_callid(id);
+	n = expand_log("$ci", out, sizeof(out), 256);
+	ck_assert_uint_eq(n, 255 + 5);
+	ck_assert_int_eq(memcmp(out, id, 255), 0);
+	ck_assert_str_eq(out + 255, SLS_TMPL_CUT);
+	/* 3-byte characters (U+20AC) from byte 0: cut at 255. */
+	for (i = 0; i < 300; i++)
+		memcpy(id + 3 * i, "\342\202\254", 3);
+	id[900] = '\0';
+	load_callid(id);
+	n = expand_log("$ci", out, sizeof(out), 256);
+	ck_assert_uint_eq(n, 255 + 5);
+	ck_assert_str_eq(out + 255, SLS_TMPL_CUT);
+}
+END_TEST
+
+/*
+ * A line longer than its buffer even with capped values ends with the
+ * line marker, in buffers of every size (exact heap buffers: ASan sees
+ * an overrun).
+ */
+START_TEST(test_log_line_cut)
+{
+	static char id[4000];
+	static const char src[] = "$ci $ci $ci $ci $ci from $si";
+	size_t cap, n, full;
+	char *out;
+
+	memset(id, 'x', 300);
+	id[300] = '\0';
+	load_callid(id);
+	out = malloc(2048);
+	ck_assert_ptr_nonnull(out);
+	full = expand_log(src, out, 2048, 256);
+	ck_assert_uint_eq(full, 5 * 261 + 4 + 18);
+	ck_assert(strstr(out, SLS_LOG_CUT) == NULL);
+	free(out);
+
+	for (cap = sizeof(SLS_LOG_CUT) + 4; cap <= full + 1; cap++) {
+		out = malloc(cap);
+		ck_assert_ptr_nonnull(out);
+		n = expand_log(src, out, cap, 256);
+		if (cap == full + 1) {
+			ck_assert_uint_eq(n, full);
+		} else {
+			ck_assert_uint_le(n, cap - 1);
+			ck_assert_uint_ge(n, cap - 1 - 3);
+			ck_assert_str_eq(out + n - strlen(SLS_LOG_CUT),
+			    SLS_LOG_CUT);
+		}
+		free(out);
+	}
+
+	/* The xlog size: 1024 bytes. */
+	out = malloc(1024);
+	ck_assert_ptr_nonnull(out);
+	n = expand_log(src, out, 1024, 256);
+	ck_assert_uint_eq(n, 1023);
+	ck_assert_str_eq(out + 1023 - strlen(SLS_LOG_CUT), SLS_LOG_CUT);
+	free(out);
+}
+END_TEST
+
 /* The request context: reset keeps addresses, alloc is bounded. */
 START_TEST(test_req_alloc_reset)
 {
@@ -388,6 +539,9 @@ tmpl_suite(void)
 	tcase_add_test(tc, test_compile_errors);
 	tcase_add_test(tc, test_const_and_source);
 	tcase_add_test(tc, test_overflow);
+	tcase_add_test(tc, test_log_varcap);
+	tcase_add_test(tc, test_log_varcap_utf8);
+	tcase_add_test(tc, test_log_line_cut);
 	tcase_add_test(tc, test_req_alloc_reset);
 	suite_add_tcase(s, tc);
 	return s;
