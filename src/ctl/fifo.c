@@ -1,8 +1,9 @@
 /*
  * The admin FIFO: creation and removal, and the serving loop. Requests
  * are read without ever blocking; each complete one runs, and its reply
- * goes to the client's reply FIFO (fifo_reply.c) or, without one, to the
- * log.
+ * goes to the client's reply FIFO (fifo_reply.c, through its queue when
+ * the client is not ready) or, without one, to the log. While the reply
+ * queue is full, requests wait unread.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
@@ -16,8 +17,6 @@
 #include <unistd.h>
 
 #include "fifo.h"
-#include "lib/log.h"
-
 #include "lib/log.h"
 
 /* What sls_fifo_serve skips after a too long request. */
@@ -139,6 +138,7 @@ sls_fifo_close(sls_fifo_t *f)
 
 	if (f->path == NULL)
 		return;
+	sls_fifo_replies_drop(f);
 	/* Remove the path only while it is still our FIFO. */
 	if (fstat(f->rfd, &fst) == 0 && lstat(f->path, &lst) == 0 &&
 	    fst.st_dev == lst.st_dev && fst.st_ino == lst.st_ino &&
@@ -150,6 +150,20 @@ sls_fifo_close(sls_fifo_t *f)
 	free(f->dir);
 	memset(f, 0, sizeof(*f));
 	f->rfd = f->wfd = -1;
+}
+
+void
+sls_fifo_close_child(sls_fifo_t *f)
+{
+	unsigned i;
+
+	if (f->path == NULL)
+		return;
+	close(f->rfd);
+	close(f->wfd);
+	for (i = 0; i < f->nreplies; i++)
+		if (f->reply[i].fd >= 0)
+			close(f->reply[i].fd);
 }
 
 /*
@@ -181,8 +195,7 @@ log_outcome(const sls_fifo_req_t *req, int code, const sls_buf_t *status,
 }
 
 static void
-run_request(const sls_fifo_t *f, const sls_admin_ops_t *ops,
-    sls_fifo_req_t *req)
+run_request(sls_fifo_t *f, const sls_admin_ops_t *ops, sls_fifo_req_t *req)
 {
 	sls_buf_t status = { NULL, 0, 0, 0 }, body = { NULL, 0, 0, 0 };
 	int code;
@@ -253,25 +266,16 @@ consume(sls_fifo_t *f, size_t n)
 	f->npending -= n;
 }
 
-void
-sls_fifo_serve(sls_fifo_t *f, const sls_admin_ops_t *ops)
+/* Run the complete requests read, while the reply queue has room. */
+static void
+run_pending(sls_fifo_t *f, const sls_admin_ops_t *ops)
 {
 	sls_fifo_req_t req;
 	char err[160];
 	size_t used;
-	ssize_t r;
 	int rc;
 
-	r = read(f->rfd, f->pending + f->npending,
-	    sizeof(f->pending) - f->npending);
-	if (r < 0) {
-		if (errno != EAGAIN && errno != EINTR)
-			sls_warn("read(%s) failed", f->path);
-		return;
-	}
-	f->npending += (size_t)r;
-
-	while (f->npending > 0) {
+	while (f->npending > 0 && f->nreplies < SLS_FIFO_MAX_REPLIES) {
 		if (f->discard != DISCARD_NONE) {
 			consume(f, skip_discarded(f));
 			continue;
@@ -296,4 +300,41 @@ sls_fifo_serve(sls_fifo_t *f, const sls_admin_ops_t *ops)
 			    DISCARD_LINE;
 		}
 	}
+}
+
+void
+sls_fifo_tick(sls_fifo_t *f, const sls_admin_ops_t *ops)
+{
+	sls_fifo_replies_run(f);
+	run_pending(f, ops);
+}
+
+void
+sls_fifo_serve(sls_fifo_t *f, const sls_admin_ops_t *ops)
+{
+	ssize_t r;
+
+	/* A full queue leaves requests in the pipe (sls_fifo_poll_fd). */
+	sls_fifo_replies_run(f);
+	if (f->nreplies < SLS_FIFO_MAX_REPLIES) {
+		r = read(f->rfd, f->pending + f->npending,
+		    sizeof(f->pending) - f->npending);
+		if (r > 0)
+			f->npending += (size_t)r;
+		else if (r < 0 && errno != EAGAIN && errno != EINTR)
+			sls_warn("read(%s) failed", f->path);
+	}
+	run_pending(f, ops);
+}
+
+int
+sls_fifo_poll_fd(const sls_fifo_t *f)
+{
+	return f->nreplies < SLS_FIFO_MAX_REPLIES ? f->rfd : -1;
+}
+
+bool
+sls_fifo_busy(const sls_fifo_t *f)
+{
+	return f->nreplies > 0;
 }

@@ -1,7 +1,14 @@
 /*
  * The admin FIFO: creation and removal, reading requests (fifo.c), their
  * parsing (fifo_parse.c), and writing replies to reply FIFOs in the
- * FIFO's own directory, safely (fifo_reply.c).
+ * FIFO's own directory, safely and without ever waiting (fifo_reply.c).
+ *
+ * The supervisor's loop must never block on a client: a reply whose
+ * reader is not there yet, or reads slowly, waits in a small queue that
+ * the loop drives on each turn (every SLS_FIFO_RETRY_MS while it is not
+ * empty) until it is delivered or its time, SLS_FIFO_REPLY_MS in all, is
+ * up. While the queue is full no further request is read; they wait in
+ * the pipe.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
@@ -10,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "admin.h"
@@ -17,7 +25,20 @@
 
 #define SLS_FIFO_MAX_REQUEST	4096	/* PIPE_BUF */
 #define SLS_FIFO_MAX_ARGS	15	/* argc, command included; then NULL */
-#define SLS_FIFO_REPLY_MS	1000	/* bound of reply open, and of write */
+#define SLS_FIFO_REPLY_MS	1000	/* a reply's time: open and write */
+#define SLS_FIFO_RETRY_MS	10	/* how often a waiting reply is tried */
+#define SLS_FIFO_MAX_REPLIES	32	/* replies waiting at once */
+
+/* A reply on its way: waiting for its reader, or for room in the pipe. */
+typedef struct sls_fifo_reply {
+	char name[256];		/* bare name in the FIFO's directory */
+	sls_buf_t out;		/* status line and body */
+	size_t off;		/* bytes of out written */
+	int fd;			/* -1 until the reader is there */
+	dev_t dev;		/* the FIFO found at name before opening */
+	ino_t ino;
+	uint64_t deadline;	/* sls_now_ms() */
+} sls_fifo_reply_t;
 
 typedef struct sls_fifo {
 	char *path;
@@ -27,6 +48,8 @@ typedef struct sls_fifo {
 	char pending[SLS_FIFO_MAX_REQUEST * 2];
 	size_t npending;
 	int discard;		/* skipping the rest of a too long request */
+	sls_fifo_reply_t reply[SLS_FIFO_MAX_REPLIES];
+	unsigned nreplies;
 } sls_fifo_t;
 
 /*
@@ -37,13 +60,31 @@ int sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode);
 /* Give the FIFO to the service user after a privilege drop. */
 int sls_fifo_chown(sls_fifo_t *f, uid_t uid, gid_t gid);
 /*
- * One read() of what is available, then run every complete request in
- * the buffer. Call it again while rfd polls readable. Each reply takes at
- * most 2 * SLS_FIFO_REPLY_MS.
+ * One read() of what is available, then sls_fifo_tick(). Call it when
+ * the descriptor of sls_fifo_poll_fd() polls readable. Never waits.
  */
 void sls_fifo_serve(sls_fifo_t *f, const sls_admin_ops_t *ops);
-/* Close and unlink. */
+/*
+ * Deliver what waiting replies can be delivered now, give up those whose
+ * time is up, then run the complete requests already read while the
+ * reply queue has room. Never waits. Call it on every turn of the loop.
+ */
+void sls_fifo_tick(sls_fifo_t *f, const sls_admin_ops_t *ops);
+/* The descriptor to poll for requests; -1 while the reply queue is full. */
+int sls_fifo_poll_fd(const sls_fifo_t *f);
+/*
+ * Whether replies wait (the loop then calls sls_fifo_tick() at least
+ * every SLS_FIFO_RETRY_MS) or requests read wait for room in the queue.
+ */
+bool sls_fifo_busy(const sls_fifo_t *f);
+/* Close and unlink; waiting replies are given up. */
 void sls_fifo_close(sls_fifo_t *f);
+/*
+ * In a child process: close every descriptor of f (both ends, replies
+ * being written, which would otherwise keep their readers from seeing
+ * the end of a reply), leaving the files alone.
+ */
+void sls_fifo_close_child(sls_fifo_t *f);
 
 /*
  * A parsed request: "cmd args..." (plain line, no reply; arguments split at
@@ -74,9 +115,15 @@ bool sls_fifo_reply_name_ok(const char *name);
 
 /*
  * Send "status\nbody" to the reply FIFO f->dir/name, if that is a FIFO we
- * may write to; at most 2 * SLS_FIFO_REPLY_MS. Logs what goes wrong.
+ * may write to: at once when its reader is there and the pipe has room,
+ * else through the queue (the caller has checked that it has room).
+ * Never waits. Logs what goes wrong.
  */
-void sls_fifo_send_reply(const sls_fifo_t *f, const char *name,
+void sls_fifo_send_reply(sls_fifo_t *f, const char *name,
     const sls_buf_t *status, const sls_buf_t *body);
+/* Drive the queue of waiting replies (see sls_fifo_tick). */
+void sls_fifo_replies_run(sls_fifo_t *f);
+/* Give up every waiting reply. */
+void sls_fifo_replies_drop(sls_fifo_t *f);
 
 #endif

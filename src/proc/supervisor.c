@@ -288,13 +288,16 @@ serve(sup_t *s)
 	ops.workers = admin_workers;
 	sigemptyset(&none);
 	for (;;) {
-		struct pollfd p = { .fd = s->have_fifo ? s->fifo.rfd : -1,
-		    .events = POLLIN };
-		/* A pending reload looks at the new workers' flags often. */
+		struct pollfd p = { .fd = s->have_fifo ?
+		    sls_fifo_poll_fd(&s->fifo) : -1, .events = POLLIN };
+		/* A pending reload looks at the new workers' flags often,
+		   and FIFO replies waiting for their reader are retried. */
 		struct timespec ts = { 1, 0 }, step = { 0, 10000000L };
+		bool busy = sls_reload_pending(s) ||
+		    (s->have_fifo && sls_fifo_busy(&s->fifo));
 		int n;
 
-		n = ppoll(&p, 1, sls_reload_pending(s) ? &step : &ts, &none);
+		n = ppoll(&p, 1, busy ? &step : &ts, &none);
 		if (sls_got_term || sls_got_quit) {
 			stop(s, !sls_got_term);
 			break;
@@ -308,6 +311,8 @@ serve(sup_t *s)
 		}
 		if (n > 0 && (p.revents & POLLIN))
 			sls_fifo_serve(&s->fifo, &ops);
+		else if (s->have_fifo)
+			sls_fifo_tick(&s->fifo, &ops);
 	}
 }
 

@@ -41,10 +41,8 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 
 	if (s->pfh != NULL)
 		pidfile_close(s->pfh);
-	if (s->have_fifo) {
-		close(s->fifo.rfd);
-		close(s->fifo.wfd);
-	}
+	if (s->have_fifo)
+		sls_fifo_close_child(&s->fifo);
 	/* Only the supervisor says ready; a child holding the pipe
 	   would keep the starting process waiting. */
 	if (s->ready_fd >= 0)

@@ -2,7 +2,8 @@
  * The admin FIFO (src/ctl/fifo.c) and the commands (src/ctl/admin.c): request
  * parsing, reply names, and whole exchanges through real FIFOs in a
  * private temporary directory, including reply targets that must never be
- * written to and clients that never read.
+ * written to, clients that never read, and floods of requests whose
+ * replies nobody reads (they wait in a queue, never in the call).
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
@@ -21,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -448,7 +450,10 @@ reply_fifo(const char *name)
 	return fd;
 }
 
-/* Serve until the admin FIFO has nothing more to read. */
+/*
+ * Serve until the admin FIFO has nothing more to read, or the reply
+ * queue is full (requests then wait in the pipe). Never waits.
+ */
 static void
 serve_all(void)
 {
@@ -457,10 +462,38 @@ serve_all(void)
 
 	do {
 		sls_fifo_serve(&fifo, &ops);
-		p.fd = fifo.rfd;
+		p.fd = sls_fifo_poll_fd(&fifo);
 		p.events = POLLIN;
 		ck_assert_int_lt(++rounds, 100);
-	} while (poll(&p, 1, 0) > 0);
+	} while (p.fd >= 0 && poll(&p, 1, 0) > 0);
+}
+
+/*
+ * Drive the queue as the supervisor's loop does, a tick every
+ * SLS_FIFO_RETRY_MS, until done() holds or seconds pass; the time taken.
+ */
+static double
+tick_until(bool (*done)(void), double seconds)
+{
+	struct timespec step = { 0, SLS_FIFO_RETRY_MS * 1000000L };
+	double t0 = now_s();
+
+	while (!done()) {
+		ck_assert_msg(now_s() - t0 < seconds, "not done after %.1f s",
+		    seconds);
+		nanosleep(&step, NULL);
+		if (sls_fifo_poll_fd(&fifo) >= 0)
+			serve_all();
+		else
+			sls_fifo_tick(&fifo, &ops);
+	}
+	return now_s() - t0;
+}
+
+static bool
+queue_empty(void)
+{
+	return fifo.nreplies == 0 && !sls_fifo_busy(&fifo);
 }
 
 /* Everything readable now from a reply FIFO, NUL-terminated. */
@@ -919,6 +952,11 @@ START_TEST(test_unsafe_targets)
 }
 END_TEST
 
+/*
+ * A reply FIFO nobody reads: the request is served at once and its reply
+ * waits in the queue, while other requests are answered; after
+ * SLS_FIFO_REPLY_MS it is given up.
+ */
 START_TEST(test_no_reader)
 {
 	char path[PATH_MAX];
@@ -929,9 +967,65 @@ START_TEST(test_no_reader)
 	t0 = now_s();
 	SEND(":ping:nobody\n\n");
 	serve_all();
-	dt = now_s() - t0;
-	ck_assert_msg(dt >= 0.9 && dt < 1.5, "serve took %.3f s", dt);
+	ck_assert_msg(now_s() - t0 < 0.2, "serve took %.3f s", now_s() - t0);
+	ck_assert_uint_eq(fifo.nreplies, 1);
+	ck_assert(sls_fifo_busy(&fifo));
+	/* Others are served meanwhile, at once. */
 	ck_assert_str_eq(exchange(":ping:ok\n\n", "ok"), "200 OK\npong\n");
+	ck_assert_uint_eq(fifo.nreplies, 1);
+	dt = tick_until(queue_empty, 3);
+	ck_assert_msg(dt >= 0.7 && dt < 1.5, "given up after %.3f s", dt);
+}
+END_TEST
+
+/* A shell client opens its reply FIFO after sending: it gets its reply. */
+START_TEST(test_late_reader)
+{
+	char path[PATH_MAX];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/late", dir);
+	ck_assert_int_eq(mkfifo(path, 0600), 0);
+	SEND(":ping:late\n\n");
+	serve_all();
+	ck_assert_uint_eq(fifo.nreplies, 1);
+	fd = open(path, O_RDONLY | O_NONBLOCK);
+	ck_assert_int_ge(fd, 0);
+	tick_until(queue_empty, 2);
+	ck_assert_str_eq(read_reply(fd), "200 OK\npong\n");
+	close(fd);
+}
+END_TEST
+
+/* 40 requests naming FIFOs nobody reads, then a ping. */
+START_TEST(test_flood)
+{
+	char path[PATH_MAX], req[64];
+	double t0, dt;
+	int i, fd;
+
+	for (i = 0; i < 40; i++) {
+		snprintf(path, sizeof(path), "%s/dead%d", dir, i);
+		ck_assert_int_eq(mkfifo(path, 0600), 0);
+		snprintf(req, sizeof(req), ":ping:dead%d\n\n", i);
+		SEND(req);
+	}
+	fd = reply_fifo("alive");
+	SEND(":ping:alive\n\n");
+	t0 = now_s();
+	serve_all();
+	ck_assert_msg(now_s() - t0 < 0.2, "serve took %.3f s", now_s() - t0);
+	/* The queue is full: the rest waits, unread or unparsed. */
+	ck_assert_uint_eq(fifo.nreplies, SLS_FIFO_MAX_REPLIES);
+	ck_assert_int_eq(sls_fifo_poll_fd(&fifo), -1);
+	ck_assert_str_eq(read_reply(fd), "");
+	/* Once the first replies are given up, the rest are served. */
+	dt = tick_until(queue_empty, 5);
+	ck_assert_msg(dt < 3, "queue emptied after %.3f s", dt);
+	ck_assert_str_eq(read_reply(fd), "200 OK\npong\n");
+	ck_assert_int_eq(sls_fifo_poll_fd(&fifo), fifo.rfd);
+	ck_assert_uint_eq(fifo.npending, 0);
+	close(fd);
 }
 END_TEST
 
@@ -948,11 +1042,61 @@ START_TEST(test_reader_never_reads)
 	t0 = now_s();
 	SEND(":workers:slow\n\n");
 	serve_all();
-	dt = now_s() - t0;
-	ck_assert_msg(dt >= 0.9 && dt < 1.5, "serve took %.3f s", dt);
+	ck_assert_msg(now_s() - t0 < 0.2, "serve took %.3f s", now_s() - t0);
+	ck_assert_uint_eq(fifo.nreplies, 1);
+	dt = tick_until(queue_empty, 3);
+	ck_assert_msg(dt >= 0.7 && dt < 1.5, "given up after %.3f s", dt);
 	r = read_reply(fd);
 	ck_assert_uint_eq(strlen(r), 4096);
 	ck_assert(starts_with(r, "200 OK\nslot number pid "));
+	close(fd);
+}
+END_TEST
+
+/*
+ * A slow reader gets the whole reply, and its end: a process forked
+ * meanwhile (a respawned worker) must not hold the reply open.
+ */
+START_TEST(test_slow_reader_and_fork)
+{
+	static char got[65536];
+	size_t len = 0;
+	double t0;
+	pid_t pid;
+	int fd = reply_fifo("slow"), status;
+	ssize_t n;
+
+	ck_assert_int_eq(fcntl(fd, F_SETPIPE_SZ, 4096), 4096);
+	fake.extra_workers = 1000;
+	SEND(":workers:slow\n\n");
+	serve_all();
+	ck_assert_uint_eq(fifo.nreplies, 1);
+	ck_assert_int_ge(fifo.reply[0].fd, 0);
+
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		sls_fifo_close_child(&fifo);
+		sleep(10);
+		_exit(0);
+	}
+	t0 = now_s();
+	for (;;) {
+		n = read(fd, got + len, sizeof(got) - 1 - len);
+		if (n == 0)
+			break;		/* the end of the reply */
+		if (n > 0)
+			len += (size_t)n;
+		ck_assert_msg(now_s() - t0 < 3, "no end of reply, %zu bytes",
+		    len);
+		sls_fifo_tick(&fifo, &ops);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	got[len] = '\0';
+	ck_assert(starts_with(got, "200 OK\nslot number pid "));
+	ck_assert_ptr_nonnull(strstr(got, "\n1000 1001 10999 1 ready 0\n"));
+	ck_assert_uint_eq(fifo.nreplies, 0);
 	close(fd);
 }
 END_TEST
@@ -988,7 +1132,10 @@ fifo_suite(void)
 	tcase_add_test(tc, test_too_long_resync);
 	tcase_add_test(tc, test_unsafe_targets);
 	tcase_add_test(tc, test_no_reader);
+	tcase_add_test(tc, test_late_reader);
+	tcase_add_test(tc, test_flood);
 	tcase_add_test(tc, test_reader_never_reads);
+	tcase_add_test(tc, test_slow_reader_and_fork);
 	suite_add_tcase(s, tc);
 	return s;
 }
