@@ -2,14 +2,21 @@
  * slserverctl: send one command to slserver's admin FIFO and print the
  * reply.
  *
- * It makes a reply FIFO "slserverctl.PID" (mode 0600) in the directory of
- * the server's FIFO and opens its read end first, so the server's
- * non-blocking open for writing finds a reader. The request
- * ":COMMAND:slserverctl.PID\nARG\n...\n\n" goes in one write of at most
- * PIPE_BUF bytes, so requests of several clients never interleave. The
- * reply (status line, body lines) is read until the server closes it.
- * The reply FIFO is removed on every exit path, SIGINT/SIGTERM/SIGHUP
- * included: those stay blocked except while waiting in ppoll().
+ * It makes a reply FIFO "slserverctl.PID.RANDOM" (mode 0600) in the
+ * directory of the server's FIFO and opens its read end first, so the
+ * server's non-blocking open for writing finds a reader. The request
+ * ":COMMAND:slserverctl.PID.RANDOM\nARG\n...\n\n" goes in one write of at
+ * most PIPE_BUF bytes, so requests of several clients never interleave.
+ * The reply (status line, body lines) is read until the server closes it
+ * and printed with its control characters escaped. The reply FIFO is
+ * removed on every exit path, SIGINT/SIGTERM/SIGHUP included: those stay
+ * blocked except while waiting in ppoll().
+ *
+ * That directory belongs to the service user, and root runs this too:
+ * fifo_client.c opens nothing through a symlink, and makes the reply FIFO
+ * so that no other user can pre-create, swap or write to it. Root never
+ * hands its reply FIFO to another user: the supervisor, root itself,
+ * writes it.
  *
  * Exit: 0 on a 2xx status, 1 on another status, 2 on timeout, no server,
  * bad usage or any local failure.
@@ -34,6 +41,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fifo_client.h"
 #include "lib/chars.h"
 #include "lib/clock.h"
 #include "lib/paths.h"
@@ -48,7 +56,9 @@
 
 static volatile sig_atomic_t got_signal;
 static char reply_path[PATH_MAX];
+static struct stat reply_st;	/* the reply FIFO as made */
 static bool reply_made;
+static const char *timeout_hint = "";
 
 static void
 on_signal(int sig)
@@ -74,7 +84,7 @@ static void
 cleanup(void)
 {
 	if (reply_made) {
-		unlink(reply_path);
+		sls_ctl_remove_reply(reply_path, &reply_st);
 		reply_made = false;
 	}
 }
@@ -155,22 +165,19 @@ clean_text(const char *s)
 	return true;
 }
 
-/* Let the server, running as another user, open our reply FIFO. */
+/*
+ * Let the server, running as another user, open our reply FIFO. Root
+ * gives it to no one: the supervisor keeps root and writes it as such,
+ * while a FIFO handed to the owner of the server FIFO (the service user)
+ * would let that user write root a reply of its own.
+ */
 static void
 hand_over(int fd, const struct stat *server)
 {
 	uid_t me = geteuid();
 
-	if (server->st_uid == me || server->st_uid == 0)
-		return;		/* the server runs as us, or as root */
-	if (me == 0) {
-		/* Root client, server dropped privileges: give it the FIFO;
-		   root reads it anyway. */
-		if (fchown(fd, server->st_uid, server->st_gid) < 0)
-			fail(EXIT_FAIL, "fchown(%s): %s", reply_path,
-			    strerror(errno));
+	if (me == 0 || server->st_uid == me || server->st_uid == 0)
 		return;
-	}
 	/* A member of the server FIFO's group: let that group write. */
 	if (fchown(fd, (uid_t)-1, server->st_gid) < 0 ||
 	    fchmod(fd, 0620) < 0)
@@ -180,31 +187,18 @@ hand_over(int fd, const struct stat *server)
 }
 
 static int
-make_reply_fifo(void)
+make_reply_fifo(const char *dir)
 {
-	struct stat st;
-	int fd, err, tries;
+	char err[PATH_MAX + 128];
+	int fd;
 
-	for (tries = 0;; tries++) {
-		if (mkfifo(reply_path, 0600) == 0)
-			break;
-		err = errno;
-		/* A stale one of a dead client that had our pid. */
-		if (err == EEXIST && tries == 0 &&
-		    lstat(reply_path, &st) == 0 && S_ISFIFO(st.st_mode) &&
-		    st.st_uid == geteuid() && unlink(reply_path) == 0)
-			continue;
-		fail(EXIT_FAIL, "mkfifo(%s): %s", reply_path, strerror(err));
-	}
-	reply_made = true;
-	fd = open(reply_path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (sls_ctl_check_dir(dir, geteuid() == 0, err, sizeof(err)) < 0)
+		fail(EXIT_FAIL, "%s", err);
+	fd = sls_ctl_make_reply(dir, reply_path, sizeof(reply_path),
+	    &reply_st, err, sizeof(err));
 	if (fd < 0)
-		fail(EXIT_FAIL, "open(%s): %s", reply_path, strerror(errno));
-	if (fstat(fd, &st) < 0 || !S_ISFIFO(st.st_mode))
-		fail(EXIT_FAIL, "%s is not our FIFO", reply_path);
-	/* Whatever the umask, the owner must be able to write it. */
-	if (fchmod(fd, 0600) < 0)
-		fail(EXIT_FAIL, "fchmod(%s): %s", reply_path, strerror(errno));
+		fail(EXIT_FAIL, "%s", err);
+	reply_made = true;
 	return fd;
 }
 
@@ -265,38 +259,6 @@ check_words(int argc, char **argv)
 		}
 }
 
-/* Set reply_path to DIR/slserverctl.PID beside the server's FIFO. */
-static void
-set_reply_path(const char *fifo)
-{
-	char *dir, *slash;
-	int n;
-
-	/* The server answers in the directory of its FIFO: follow a
-	   symlink given with -s to find it. */
-	dir = realpath(fifo, NULL);
-	if (dir == NULL)
-		dir = strdup(fifo);
-	if (dir == NULL) {
-		perror("slserverctl");
-		exit(EXIT_FAIL);
-	}
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	n = snprintf(reply_path, sizeof(reply_path), "%s/slserverctl.%ld",
-	    dir, (long)getpid());
-	free(dir);
-	if (n < 0 || (size_t)n >= sizeof(reply_path)) {
-		fprintf(stderr, "slserverctl: FIFO path too long\n");
-		exit(EXIT_FAIL);
-	}
-}
-
 /* The request, checked to fit one atomic write; returns its length. */
 static size_t
 build_request(char *req, size_t size, int argc, char **argv)
@@ -311,11 +273,8 @@ build_request(char *req, size_t size, int argc, char **argv)
 		n = snprintf(req + reqlen, size - reqlen, "%s\n", argv[i]);
 		reqlen += n > 0 ? (size_t)n : size;
 	}
-	if (reqlen + 1 > size) {
-		fprintf(stderr, "slserverctl: request longer than %d bytes\n",
-		    PIPE_BUF);
-		exit(EXIT_FAIL);
-	}
+	if (reqlen + 1 > size)
+		fail(EXIT_FAIL, "request longer than %d bytes", PIPE_BUF);
 	req[reqlen++] = '\n';
 	return reqlen;
 }
@@ -343,18 +302,14 @@ block_signals(sigset_t *orig)
 
 /* Open the server's FIFO for writing; sst receives its owner. */
 static int
-open_server(const char *fifo, struct stat *sst)
+open_server(const char *path, struct stat *sst)
 {
+	char err[PATH_MAX + 128];
 	int sfd;
 
-	sfd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (sfd < 0) {
-		if (errno == ENXIO || errno == ENOENT)
-			fail(EXIT_FAIL, "no server at %s", fifo);
-		fail(EXIT_FAIL, "open(%s): %s", fifo, strerror(errno));
-	}
-	if (fstat(sfd, sst) < 0 || !S_ISFIFO(sst->st_mode))
-		fail(EXIT_FAIL, "%s is not a FIFO", fifo);
+	sfd = sls_ctl_open_server(path, sst, err, sizeof(err));
+	if (sfd < 0)
+		fail(EXIT_FAIL, "%s", err);
 	return sfd;
 }
 
@@ -398,7 +353,7 @@ read_reply(int rfd, int64_t deadline, const sigset_t *orig, double timeout,
 
 		if (wait_fd(rfd, POLLIN, deadline, orig, &rev) == 0)
 			fail(EXIT_FAIL, "timeout waiting for the reply "
-			    "(%g s)", timeout);
+			    "(%g s)%s", timeout, timeout_hint);
 		if (len == cap) {
 			char *p;
 
@@ -431,7 +386,11 @@ read_reply(int rfd, int64_t deadline, const sigset_t *orig, double timeout,
 	return data;
 }
 
-/* Print the body (and an error status on stderr); returns the exit code. */
+/*
+ * Print the body (and an error status on stderr), control characters
+ * escaped: the text comes from a FIFO in a directory another user owns,
+ * and must not drive the terminal. Returns the exit code.
+ */
 static int
 print_reply(const char *data, size_t len)
 {
@@ -446,10 +405,12 @@ print_reply(const char *data, size_t len)
 	    (slen > 3 && data[3] != ' '))
 		fail(EXIT_FAIL, "malformed reply from the server");
 	code = (data[0] - '0') * 100 + (data[1] - '0') * 10 + (data[2] - '0');
-	if (code < 200 || code > 299)
-		fprintf(stderr, "%.*s\n", (int)slen, data);
-	if (end != NULL)
-		fwrite(end + 1, 1, len - slen - 1, stdout);
+	if (code < 200 || code > 299) {
+		sls_ctl_print(stderr, data, slen);
+		fputc('\n', stderr);
+	}
+	if (end != NULL && sls_ctl_print(stdout, end + 1, len - slen - 1) < 0)
+		fail(EXIT_FAIL, "writing the reply: %s", strerror(errno));
 	if (fflush(stdout) != 0 || ferror(stdout))
 		fail(EXIT_FAIL, "writing the reply: %s", strerror(errno));
 	return code >= 200 && code <= 299 ? 0 : EXIT_STATUS;
@@ -460,7 +421,8 @@ main(int argc, char **argv)
 {
 	const char *fifo = DEFAULT_FIFO;
 	double timeout = DEFAULT_TIMEOUT;
-	char req[PIPE_BUF], *data;
+	char req[PIPE_BUF], *data, dir[PATH_MAX], srv[PATH_MAX];
+	char err[PATH_MAX + 128];
 	size_t reqlen, len;
 	sigset_t orig;
 	struct stat sst;
@@ -469,15 +431,21 @@ main(int argc, char **argv)
 
 	parse_options(argc, argv, &fifo, &timeout);
 	check_words(argc - optind, argv + optind);
-	set_reply_path(fifo);
-	reqlen = build_request(req, sizeof(req), argc - optind,
-	    argv + optind);
+	if (sls_ctl_paths(fifo, dir, sizeof(dir), srv, sizeof(srv), err,
+	    sizeof(err)) < 0)
+		fail(EXIT_FAIL, "%s", err);
 
 	block_signals(&orig);
 	deadline = (int64_t)sls_now_ms() + (int64_t)(timeout * 1000);
-	sfd = open_server(fifo, &sst);
-	rfd = make_reply_fifo();
+	sfd = open_server(srv, &sst);
+	if (geteuid() == 0 && sst.st_uid != 0)
+		timeout_hint = "; a server that does not run as root cannot "
+		    "answer root: then run slserverctl as the owner of the "
+		    "FIFO";
+	rfd = make_reply_fifo(dir);
 	hand_over(rfd, &sst);
+	reqlen = build_request(req, sizeof(req), argc - optind,
+	    argv + optind);
 	send_request(sfd, fifo, req, reqlen, deadline, &orig);
 	close(sfd);
 
