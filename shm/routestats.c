@@ -100,12 +100,20 @@ stamp(sls_route_slot_t *s, uint32_t gen)
 	atomic_store_explicit(&s->gen[gen % 2], gen, memory_order_release);
 }
 
-/* A slot for a new name: a free one, else one no live config has. */
+/*
+ * A slot for a name the running configuration does not have: the one it
+ * had before, else a free one, else one no live configuration has.
+ */
 static unsigned
-pick(sls_routestats_t *rs, uint32_t running, uint32_t gen)
+pick(sls_routestats_t *rs, uint32_t running, uint32_t gen,
+    enum sls_route_kind kind, const uint64_t w[NAME_WORDS])
 {
 	unsigned i;
 
+	for (i = 1; i < SLS_ROUTE_SLOTS; i++)
+		if (slot_is(&rs->slot[i], kind, w) &&
+		    !stamped(&rs->slot[i], gen))
+			return i;
 	for (i = 1; i < SLS_ROUTE_SLOTS; i++)
 		if (atomic_load_explicit(&rs->slot[i].kind,
 		    memory_order_relaxed) == SLS_RK_FREE)
@@ -165,14 +173,16 @@ sls_routestats_assign(sls_routestats_t *rs, size_t nblocks, uint32_t running,
 		for (j = 0; j < SLS_ROUTE_SLOTS; j++)
 			atomic_store_explicit(&rs->slot[j].gen[gen % 2], 0,
 			    memory_order_relaxed);
-	/* Names that have a slot first, so none of them is reused below. */
+	/* Names the running configuration has keep their slots and
+	   counts; first, so that none of those slots is reused below. */
 	for (i = 0; i < n; i++) {
 		slots[i] = 0;
 		if (!usable(&keys[i]))
 			continue;
 		name_words(keys[i].name, w);
 		for (j = 1; j < SLS_ROUTE_SLOTS; j++)
-			if (slot_is(&rs->slot[j], keys[i].kind, w)) {
+			if (slot_is(&rs->slot[j], keys[i].kind, w) &&
+			    stamped(&rs->slot[j], running)) {
 				stamp(&rs->slot[j], gen);
 				slots[i] = j;
 				break;
@@ -181,11 +191,15 @@ sls_routestats_assign(sls_routestats_t *rs, size_t nblocks, uint32_t running,
 	for (i = 0; i < n; i++) {
 		if (slots[i] != 0)
 			continue;
-		if (!usable(&keys[i]) || (j = pick(rs, running, gen)) == 0) {
+		if (!usable(&keys[i])) {
 			missing++;
 			continue;
 		}
 		name_words(keys[i].name, w);
+		if ((j = pick(rs, running, gen, keys[i].kind, w)) == 0) {
+			missing++;
+			continue;
+		}
 		rename_slot(rs, nblocks, j, keys[i].kind, w);
 		stamp(&rs->slot[j], gen);
 		slots[i] = j;

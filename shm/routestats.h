@@ -9,8 +9,9 @@
  * generation. And one block of counters per stats slot (per process, as
  * stats.h), indexed by route slot: a worker adds to its own block only,
  * readers sum the blocks. A name keeps its slot, and so its counts, over
- * every reload whose configuration still has it; a new name starts at
- * zero. Slot 0 is a sink that is never shown: routes that got no slot
+ * every reload whose configuration still has it; a route that the
+ * running configuration does not have starts at zero, even under a name
+ * used before. Slot 0 is a sink that is never shown: routes that got no slot
  * (table full, name too long) count there, so the packet path never
  * tests for it.
  *
@@ -112,11 +113,13 @@ sls_route_ctr_inc(sls_route_ctr_t *c, enum sls_rc what)
 /*
  * Supervisor only, before generation gen forks (running: the generation
  * serving now, gen itself at the first start): give each of the n keys
- * its slot in slots[i] (0: none) and stamp it with gen. A name keeps the
- * slot it has; a new one takes a free slot, else one whose name neither
- * the running configuration nor this one has (its counters of the
- * nblocks blocks are zeroed first). Returns how many keys got no slot
+ * its slot in slots[i] (0: none) and stamp it with gen. A name of the
+ * running configuration keeps its slot; another one takes the slot it
+ * had before, else a free slot, else one whose name neither the running
+ * configuration nor this one has: its counters (of the nblocks blocks)
+ * are zeroed first. Returns how many keys got no slot
  * (table full, name empty or SLS_ROUTE_NAME_MAX bytes or longer).
+ * At the first start, running == gen and every name is new.
  */
 size_t sls_routestats_assign(sls_routestats_t *rs, size_t nblocks,
     uint32_t running, uint32_t gen, const sls_route_key_t *keys, size_t n,

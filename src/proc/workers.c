@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/route_count.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/num.h"
@@ -172,7 +173,14 @@ int
 sls_gen_spawn(sup_t *s, uint32_t gen, unsigned n)
 {
 	int fault = take_fault(s, gen);
+	sls_conf_t *conf = s->conf;
 	unsigned i;
+
+	/* The route counter slots of its configuration, by name, before
+	   any of its workers forks (core/route_count.h). */
+	if (s->reload.phase == RL_START && gen == s->reload.gen)
+		conf = s->reload.conf;
+	sls_route_counters_assign(&s->shm, conf, s->generation, gen);
 
 	for (i = 1; i <= n; i++)
 		if (spawn(s, i, gen, fault) < 0)

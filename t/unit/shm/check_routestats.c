@@ -158,6 +158,16 @@ START_TEST(test_reload)
 	ck_assert_uint_eq(find(rs, 2, SLS_RK_ROUTE, "c",
 	    NULL)->v[SLS_RC_MATCHED], 0);
 	ck_assert_ptr_null(find(rs, 2, SLS_RK_ROUTE, "b", NULL));
+
+	/* b comes back in generation 3: a new route, at zero, in the slot
+	   it had */
+	ck_assert_uint_eq(assign(rs, 2, 3, one, 2, s2), 0);
+	ck_assert_uint_eq(s2[0], s1[0]);
+	ck_assert_uint_eq(s2[1], s1[1]);
+	ck_assert_uint_eq(find(rs, 3, SLS_RK_ROUTE, "b",
+	    NULL)->v[SLS_RC_MATCHED], 0);
+	ck_assert_uint_eq(find(rs, 3, SLS_RK_ROUTE, "a",
+	    NULL)->v[SLS_RC_MATCHED], 11);
 	free(rs);
 }
 END_TEST
