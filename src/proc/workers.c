@@ -50,6 +50,7 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 	   would keep the starting process waiting. */
 	if (s->ready_fd >= 0)
 		close(s->ready_fd);
+	sls_metrics_close_fd(s);
 	for (i = 0; i < s->nlistens; i++) {
 		socks[i].fd = s->shared != NULL ? s->shared[i] :
 		    s->rport[(number - 1) * s->nlistens + i];
@@ -335,6 +336,8 @@ sls_workers_reap(sup_t *s)
 
 	sls_got_chld = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (sls_metrics_reaped(s, pid, status))
+			continue;
 		for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++)
 			if (s->w[i].pid == pid) {
 				worker_died(s, &s->w[i], status);
