@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -399,14 +400,21 @@ sls_workers_list(sup_t *s, sls_buf_t *out)
 {
 	size_t i;
 
-	sls_buf_printf(out, "slot number pid generation state restarts\n");
+	/* requests, replies: the counters of the slot, for rates */
+	sls_buf_printf(out, "slot number pid generation state restarts "
+	    "requests replies\n");
 	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++) {
 		worker_t *w = &s->w[i];
+		sls_stats_slot_t *st = &s->shm.stats[i];
 
 		if (w->state == W_FREE)
 			continue;
-		sls_buf_printf(out, "%zu %u %d %u %s %u\n", i, w->number,
-		    (int)w->pid, w->generation, wstate_name[w->state],
-		    w->restarts);
+		sls_buf_printf(out, "%zu %u %d %u %s %u %" PRIu64 " %" PRIu64
+		    "\n", i, w->number, (int)w->pid, w->generation,
+		    wstate_name[w->state], w->restarts,
+		    atomic_load_explicit(&st->v[SLS_ST_RCV_REQUESTS],
+		    memory_order_relaxed),
+		    atomic_load_explicit(&st->v[SLS_ST_SENT],
+		    memory_order_relaxed));
 	}
 }
