@@ -14,9 +14,9 @@
 
 #include "shm/segment.h"
 
-/* Bounds: connections at once, seconds a connection may idle, and bytes
-   of memory per connection (half of it for the request line and
-   headers; a longer request gets 431 or 414). */
+/* Bounds: connections at once (more wait in the listen queue), seconds
+   a connection may idle, and bytes of memory per connection: a request
+   whose line and headers do not fit in it is refused. */
 #define SLS_METRICS_MAX_CONNS		16
 #define SLS_METRICS_TIMEOUT_S		10
 #define SLS_METRICS_CONN_MEMORY		16384
