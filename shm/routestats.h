@@ -28,7 +28,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SLS_ROUTE_SLOTS		128	/* named slots, slot 0 the sink */
+#define SLS_ROUTE_SLOTS		128	/* slot 0 is the sink */
 #define SLS_ROUTE_NAME_MAX	128	/* bytes of a name, with its NUL */
 
 /* What a route did with a request it matched; order is the ABI. */

@@ -21,7 +21,7 @@
 #include "metrics_http.h"
 #include "prom.h"
 
-#define WAIT_MAX_MS	1000	/* the stop flag is looked at this often */
+#define WAIT_MAX_MS	1000	/* how often the stop flag is seen */
 
 /* libmicrohttpd's own messages: client trouble, mostly; debug. */
 static void __attribute__((format(printf, 2, 0)))

@@ -29,11 +29,12 @@
  *   shm:sigtable_size                 slserver_sigtable_size (gauge)
  *   (constant)                        slserver_build_info{version=V,
  *                                     shm_version=S} 1 (gauge)
- *   route:NAME:matched                slserver_route_matched_total{route=NAME}
- *   route:NAME:replied                slserver_route_replied_total{route=NAME}
- *   route:NAME:dropped                slserver_route_dropped_total{route=NAME}
- *   route:NAME:forwarded              slserver_route_forwarded_total{route=NAME}
- *   onreply_route:NAME:X              slserver_onreply_route_X_total{route=NAME}
+ *   route:NAME:matched                slserver_route_matched_total{route}
+ *   route:NAME:replied                slserver_route_replied_total{route}
+ *   route:NAME:dropped                slserver_route_dropped_total{route}
+ *   route:NAME:forwarded              slserver_route_forwarded_total{route}
+ *   onreply_route:NAME:X              slserver_onreply_route_X_total{route}
+ *                                     (the label route = NAME)
  *                                     (route families only when a route
  *                                     of that kind exists)
  *

@@ -27,7 +27,7 @@
 #include "top.h"
 
 #define EXIT_FAIL	2
-#define ROUTE_W		30	/* width of the route column on the screen */
+#define ROUTE_W		30	/* the route column on the screen */
 
 static volatile sig_atomic_t interrupted;
 

@@ -250,7 +250,8 @@ START_TEST(test_unusable_names)
 	ck_assert_uint_eq(assign(rs, 1, 1, names, 2, slots), 2);
 	ck_assert_uint_eq(slots[0], 0);
 	ck_assert_uint_eq(slots[1], 0);
-	longname[SLS_ROUTE_NAME_MAX] = '\0';	/* 128 bytes: one too many */
+	/* 128 bytes: one too many */
+	longname[SLS_ROUTE_NAME_MAX] = '\0';
 	ck_assert_uint_eq(assign(rs, 1, 1, names, 1, slots), 1);
 	longname[SLS_ROUTE_NAME_MAX - 1] = '\0';
 	ck_assert_uint_eq(assign(rs, 1, 1, names, 1, slots), 0);
