@@ -21,6 +21,15 @@
 #include "shm/routestats.h"
 #include "shm/segment.h"
 
+/* sls_route_count by slot number, for blocks that are no sls_route_t. */
+static inline void
+sls_route_count_slot(const sls_handler_t *h, unsigned counter,
+    enum sls_rc what)
+{
+	if (h->routes != NULL)
+		sls_route_ctr_inc(&h->routes[counter], what);
+}
+
 /*
  * Count one event of route r: SLS_RC_MATCHED when it is chosen, then one
  * of SLS_RC_REPLIED, SLS_RC_DROPPED or SLS_RC_FORWARDED for what finally
@@ -32,8 +41,7 @@ static inline void
 sls_route_count(const sls_handler_t *h, const sls_route_t *r,
     enum sls_rc what)
 {
-	if (h->routes != NULL)
-		sls_route_ctr_inc(&h->routes[r->counter], what);
+	sls_route_count_slot(h, r->counter, what);
 }
 
 /*
