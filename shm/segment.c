@@ -55,6 +55,8 @@ _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, off[SLS_SHM_STATUS]) &&
     offsetof(sls_shm_header_t, sigtable_off) ==
     offsetof(sls_shm_header_t, off[SLS_SHM_SIGTABLE]) &&
+    offsetof(sls_shm_header_t, routestats_off) ==
+    offsetof(sls_shm_header_t, off[SLS_SHM_ROUTESTATS]) &&
     sizeof(sls_shm_header_t) == 48 + 8 * SLS_SHM_NREGIONS,
     "header layout");
 
@@ -120,6 +122,20 @@ sigtable_init(void *p, const sizing_t *z)
 	sls_sigtable_init(p, z->table_size);
 }
 
+static size_t
+routestats_size(const sizing_t *z)
+{
+	(void)z;
+	return sls_routestats_bytes(SLS_STATS_SLOTS);
+}
+
+static void
+routestats_init(void *p, const sizing_t *z)
+{
+	(void)z;
+	sls_routestats_init(p, SLS_STATS_SLOTS);
+}
+
 /* The regions, in address order; one row each (see segment.h). */
 static const struct region {
 	const char *name;
@@ -131,6 +147,8 @@ static const struct region {
 	[SLS_SHM_STATUS] = { "status", status_size, CACHELINE, status_init },
 	[SLS_SHM_SIGTABLE] = { "sigtable", sigtable_size, CACHELINE,
 	    sigtable_init },
+	[SLS_SHM_ROUTESTATS] = { "routestats", routestats_size, CACHELINE,
+	    routestats_init },
 };
 _Static_assert(sizeof(regions) / sizeof(regions[0]) == SLS_SHM_NREGIONS,
     "one row per region");
@@ -232,6 +250,7 @@ sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 	shm->stats = sls_shm_region(shm, SLS_SHM_STATS);
 	shm->status = sls_shm_region(shm, SLS_SHM_STATUS);
 	shm->sigtable = sls_shm_region(shm, SLS_SHM_SIGTABLE);
+	shm->routestats = sls_shm_region(shm, SLS_SHM_ROUTESTATS);
 	return 0;
 }
 
@@ -260,6 +279,8 @@ sls_shm_check(const sls_shm_t *shm)
 	if ((void *)shm->stats != sls_shm_region(shm, SLS_SHM_STATS) ||
 	    (void *)shm->status != sls_shm_region(shm, SLS_SHM_STATUS) ||
 	    (void *)shm->sigtable != sls_shm_region(shm, SLS_SHM_SIGTABLE) ||
+	    (void *)shm->routestats !=
+	    sls_shm_region(shm, SLS_SHM_ROUTESTATS) ||
 	    shm->sigtable->size != h->table_size ||
 	    shm->sigtable->mask != h->table_size - 1)
 		goto bad;

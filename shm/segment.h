@@ -1,7 +1,7 @@
 /*
  * The one shared-memory segment: a header, then the regions listed in
  * SLS_SHM_REGIONS (per-process stats slots, worker status words,
- * signature table). Made by the supervisor before the first fork and
+ * signature table, per-route counters). Made by the supervisor before the first fork and
  * inherited; every region is reached by the offset recorded in the
  * header, and the offsets come from one table in segment.c.
  *
@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "routestats.h"
 #include "sigtable.h"
 #include "stats.h"
 
@@ -21,9 +22,9 @@
 /*
  * Bumped by every change of a struct under shm/ or of the region table.
  * 2: versioned 32-byte sigtable entries. 3: region table (offsets by
- * region id at the end of the header).
+ * region id at the end of the header). 4: per-route counters.
  */
-#define SLS_SHM_VERSION	3
+#define SLS_SHM_VERSION	4
 #define SLS_MAX_WORKERS	256
 
 /*
@@ -57,7 +58,8 @@ typedef struct sls_worker_status {
 #define SLS_SHM_REGIONS(X) \
 	X(SLS_SHM_STATS, stats) \
 	X(SLS_SHM_STATUS, status) \
-	X(SLS_SHM_SIGTABLE, sigtable)
+	X(SLS_SHM_SIGTABLE, sigtable) \
+	X(SLS_SHM_ROUTESTATS, routestats)
 
 enum sls_shm_region {
 #define SLS_SHM_REGION_ENUM(id, name) id,
@@ -92,6 +94,7 @@ typedef struct sls_shm {
 	sls_stats_slot_t *stats;	/* SLS_STATS_SLOTS */
 	sls_worker_status_t *status;	/* SLS_STATS_SLOTS, same index */
 	sls_sigtable_t *sigtable;
+	sls_routestats_t *routestats;	/* blocks: SLS_STATS_SLOTS */
 } sls_shm_t;
 
 /* Where each region lies in a segment, as sls_shm_layout computes it. */

@@ -86,6 +86,9 @@ for layer in "${!may[@]}"; do
 	case " ${may[$layer]} $layer " in
 	*" conf "*) ext="$ext ${CONFUSE_LIBS:-}" ;;
 	esac
+	case " ${may[$layer]} $layer " in
+	*" ctl "*) ext="$ext ${MHD_LIBS:-}" ;;
+	esac
 	# shellcheck disable=SC2086
 	if ! $CC ${SAN_CFLAGS:-} -o "$tmp/a.out" "$tmp/main.c" \
 	    -Wl,--whole-archive "$a" -Wl,--no-whole-archive $below $ext \

@@ -232,6 +232,14 @@ sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 	c->xlog_level = sls_log_level_parse(cfg_getstr(cfg, "xlog_level"));
 	c->server_header = dup_str(cfg_getstr(cfg, "server_header"), &oom);
 	c->max_message = (size_t)cfg_getint(cfg, "max_message");
+	c->metrics_listen = dup_str(cfg_getstr(cfg, "metrics_listen"), &oom);
+	if (c->metrics_listen != NULL && c->metrics_listen[0] != '\0' &&
+	    sls_conf_parse_metrics(c->metrics_listen, &c->metrics, err,
+	    sizeof(err)) < 0) {
+		sls_conf_err(0, "metrics_listen \"%s\": %s", c->metrics_listen,
+		    err);
+		return -1;
+	}
 
 	c->sl.default_code = (int)cfg_getint(sl, "default_code");
 	c->sl.default_reason = dup_str(cfg_getstr(sl, "default_reason"), &oom);
@@ -289,6 +297,7 @@ sls_conf_free(sls_conf_t *c)
 	free(c->pidfile);
 	free(c->fifo);
 	free(c->server_header);
+	free(c->metrics_listen);
 	free(c->sl.default_reason);
 	free(c->sl.tag_secret);
 	free(c->path);

@@ -74,6 +74,10 @@ void sls_conf_route_validators(cfg_t *cfg);
 void sls_conf_cerr(cfg_t *cfg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *sls_conf_list_value(cfg_opt_t *opt);
+/* metrics_listen "ADDRESS:PORT" (port required, not 0) into l; -1 and
+   err when it is not one. */
+int sls_conf_parse_metrics(const char *v, sls_listen_t *l, char *err,
+    size_t errlen);
 
 /* ---- the build of sls_conf_t (build.c) ------------------------------- */
 

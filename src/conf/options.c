@@ -47,7 +47,8 @@
 	X(CFG_STR, "log_facility", "daemon") \
 	X(CFG_STR, "xlog_level", "notice") \
 	X(CFG_STR, "server_header", "") \
-	X(CFG_INT, "max_message", 65535)
+	X(CFG_INT, "max_message", 65535) \
+	X(CFG_STR, "metrics_listen", "")
 
 #define SL_OPTS(X) \
 	X(CFG_INT, "default_code", 500) \
@@ -325,6 +326,50 @@ v_listen(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+int
+sls_conf_parse_metrics(const char *v, sls_listen_t *l, char *err,
+    size_t errlen)
+{
+	char spec[sizeof(l->text) + 8];
+	const char *port;
+
+	if (strncmp(v, "udp:", 4) == 0 || strncmp(v, "tcp:", 4) == 0) {
+		snprintf(err, errlen, "no transport: ADDRESS:PORT, as in "
+		    "127.0.0.1:9154");
+		return -1;
+	}
+	/* The parser of listen addresses, with its transport. */
+	snprintf(spec, sizeof(spec), "udp:%s", v);
+	if (sls_listen_parse(spec, l, err, errlen) < 0)
+		return -1;
+	port = v[0] == '[' ? strstr(v, "]:") : strchr(v, ':');
+	if (port == NULL || sls_addr_port((struct sockaddr *)&l->addr) == 0) {
+		snprintf(err, errlen, "expected ADDRESS:PORT, as in "
+		    "127.0.0.1:9154 or [::1]:9154");
+		return -1;
+	}
+	strlcpy(l->text, v, sizeof(l->text));
+	return 0;
+}
+
+/* "" (no metrics process) or ADDRESS:PORT. */
+static int
+v_metrics_listen(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = cfg_opt_getnstr(opt, 0);
+	sls_listen_t l;
+	char err[128];
+
+	if (v == NULL || *v == '\0')
+		return 0;
+	if (has_ctl(v))
+		sls_conf_cerr(cfg, "metrics_listen contains a control "
+		    "character");
+	else if (sls_conf_parse_metrics(v, &l, err, sizeof(err)) < 0)
+		sls_conf_cerr(cfg, "metrics_listen \"%s\": %s", v, err);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	cfg_validate_callback_t fn;
@@ -342,6 +387,7 @@ static const struct {
 	{ "xlog_level", v_level },
 	{ "server_header", v_text },
 	{ "max_message", v_max_message },
+	{ "metrics_listen", v_metrics_listen },
 	{ "sl|default_code", v_default_code },
 	{ "sl|default_reason", v_text },
 	{ "sl|ack_timeout", v_ack_timeout },

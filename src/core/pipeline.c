@@ -10,6 +10,7 @@
 #include "events.h"
 #include "local_reply.h"
 #include "pipeline.h"
+#include "route_count.h"
 #include "route/action.h"
 #include "route/match.h"
 #include "sip/sip.h"
@@ -19,6 +20,19 @@ drop(const sls_handler_t *h)
 {
 	sls_stat_inc(h->stats, SLS_ST_DROP_REQUESTS);
 	return false;
+}
+
+/*
+ * The end of a request that route r (or no route: NULL) took: counted as
+ * replied when a reply goes out, else as dropped (route_count.h). A
+ * forward counts SLS_RC_FORWARDED itself with sls_route_count().
+ */
+static bool
+outcome(const sls_handler_t *h, const sls_route_t *r, bool reply)
+{
+	if (r != NULL)
+		sls_route_count(h, r, reply ? SLS_RC_REPLIED : SLS_RC_DROPPED);
+	return reply;
 }
 
 bool
@@ -52,13 +66,16 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 		return false;
 
 	r = sls_route_find(conf->routes, conf->nroutes, req);
+	/* Per-route counters: matched here, the outcome at each return. */
+	if (r != NULL)
+		sls_route_count(h, r, SLS_RC_MATCHED);
 
 	/* An ACK never gets a reply. */
 	if (msg->method_id == SLS_M_ACK &&
 	    (r == NULL || r->action != SLS_ACT_DROP)) {
 		if (r != NULL)
 			sls_xlog(conf, r->xlog, req);
-		return drop(h);
+		return outcome(h, r, drop(h));
 	}
 	if (r == NULL) {
 		if (req->err != SLS_E_NONE)
@@ -68,12 +85,12 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 
 	sls_xlog(conf, r->xlog, req);
 	if (r->action == SLS_ACT_DROP)
-		return drop(h);
+		return outcome(h, r, drop(h));
 	if (sls_route_run_actions(r, req) < 0 ||
 	    r->action == SLS_ACT_REPLY_ERROR)
-		return sls_sl_reply_error(h, req, out);
+		return outcome(h, r, sls_sl_reply_error(h, req, out));
 	code = sls_route_code(r, req, conf->sl.default_code);
-	return sls_sl_reply(h, req, code,
+	return outcome(h, r, sls_sl_reply(h, req, code,
 	    sls_route_reason(r, req, code, conf->sl.default_reason), false,
-	    out);
+	    out));
 }

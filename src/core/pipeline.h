@@ -27,6 +27,8 @@ typedef struct sls_handler {
 	const sls_tagkey_t *tagkey;	/* signs to-tags (from sl.tag_secret) */
 	const sls_tagkey_t *tablekey;	/* keys the signature table; fixed for
 					   the life of the supervisor */
+	sls_route_ctr_t *routes;	/* this process's route counters, by
+					   sls_route_t.counter; NULL: none */
 } sls_handler_t;
 
 typedef struct sls_out {

@@ -32,6 +32,8 @@ typedef struct sls_conf {
 	int xlog_level;
 	char *server_header;	/* "" = none */
 	size_t max_message;
+	char *metrics_listen;	/* "" = no metrics process */
+	sls_listen_t metrics;	/* its address, when set */
 
 	struct {
 		int default_code;

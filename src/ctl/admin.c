@@ -10,6 +10,8 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/clock.h"
@@ -49,7 +51,7 @@ static const admin_cmd_t cmds[] = {
 	    0, cmd_version },
 	{ "help", "help", "list the commands", 0, cmd_help },
 	{ "stats", "stats [GROUP|NAME]",
-	    "show counters: all, a group (sl, core, shm) or one", 1,
+	    "show counters: all, a group (sl, core, shm, route) or one", 1,
 	    cmd_stats },
 	{ "stats", "stats prometheus",
 	    "show the counters in Prometheus text format 0.0.4", 1, NULL },
@@ -152,6 +154,75 @@ extra_match(const char *arg, int x)
 	return strcmp(arg, extra_name[x]) == 0;
 }
 
+/* A route name in a stats line: printable ASCII, others as '?'. */
+static void
+clean_name(char *s)
+{
+	for (; *s != '\0'; s++)
+		if (*s < ' ' || *s > '~')
+			*s = '?';
+}
+
+/*
+ * The per-route counters: arg NULL (all), a kind ("route",
+ * "onreply_route") or one "KIND:NAME:COUNTER". Returns how many lines.
+ */
+static size_t
+put_routes(const sls_admin_ops_t *ops, const char *arg, sls_buf_t *body)
+{
+	char line[SLS_ROUTE_NAME_MAX + 64];
+	sls_route_sample_t *r;
+	size_t i, n, lines = 0;
+	const char *kind;
+	int what;
+
+	n = sls_prom_routes(ops->shm, &r);
+	for (i = 0; i < n; i++) {
+		kind = sls_route_kind_name[r[i].kind];
+		clean_name(r[i].name);
+		for (what = 0; what < SLS_RC_COUNT; what++) {
+			snprintf(line, sizeof(line), "%s:%s:%s", kind,
+			    r[i].name, sls_rc_name[what]);
+			if (arg != NULL && strcmp(arg, kind) != 0 &&
+			    strcmp(arg, line) != 0)
+				continue;
+			sls_buf_printf(body, "%s = %" PRIu64 "\n", line,
+			    r[i].v[what]);
+			lines++;
+		}
+	}
+	free(r);
+	return lines;
+}
+
+static bool
+is_route_arg(const char *arg)
+{
+	int k;
+
+	for (k = SLS_RK_ROUTE; k < SLS_RK_COUNT; k++) {
+		size_t n = strlen(sls_route_kind_name[k]);
+
+		if (strncmp(arg, sls_route_kind_name[k], n) == 0 &&
+		    (arg[n] == '\0' || arg[n] == ':'))
+			return true;
+	}
+	return false;
+}
+
+/* stats route, stats route:NAME:COUNTER (and onreply_route alike). */
+static int
+stats_routes(const sls_admin_ops_t *ops, const char *arg, sls_buf_t *status,
+    sls_buf_t *body)
+{
+	if (put_routes(ops, arg, body) == 0 && strchr(arg, ':') != NULL) {
+		sls_buf_printf(status, "400 unknown statistic ");
+		put_quoted(status, arg);
+		return 400;
+	}
+	return ok(status);
+}
+
 static int
 cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
     sls_buf_t *status, sls_buf_t *body)
@@ -163,6 +234,8 @@ cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
 
 	if ((rc = no_shm(ops, status)) != 0)
 		return rc;
+	if (arg != NULL && is_route_arg(arg))
+		return stats_routes(ops, arg, status, body);
 	if (arg != NULL) {
 		if (strcmp(arg, "sl") == 0 || strcmp(arg, "core") == 0 ||
 		    strcmp(arg, "shm") == 0)
@@ -181,14 +254,14 @@ cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
 		}
 	}
 
+	if (arg != NULL && strcmp(arg, "prometheus") == 0) {
+		sls_prom_collect(body, ops->shm);
+		return ok(status);
+	}
 	sls_stats_sum(ops->shm->stats, SLS_STATS_SLOTS, v);
 	extra[X_USED] = sls_sigtable_used(ops->shm->sigtable, sls_now_ms());
 	extra[X_SIZE] = ops->shm->sigtable->size;
 
-	if (arg != NULL && strcmp(arg, "prometheus") == 0) {
-		sls_prom_write(body, v, extra[X_USED], extra[X_SIZE]);
-		return ok(status);
-	}
 	for (i = 0; i < SLS_ST_COUNT; i++) {
 		if ((one >= 0 || onex >= 0) && i != one)
 			continue;
@@ -205,6 +278,8 @@ cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
 		sls_buf_printf(body, "shm:%s = %" PRIu64 "\n", extra_name[i],
 		    extra[i]);
 	}
+	if (arg == NULL)
+		put_routes(ops, NULL, body);
 	return ok(status);
 }
 

@@ -29,6 +29,14 @@
  *   shm:sigtable_size                 slserver_sigtable_size (gauge)
  *   (constant)                        slserver_build_info{version=V,
  *                                     shm_version=S} 1 (gauge)
+ *   route:NAME:matched                slserver_route_matched_total{route}
+ *   route:NAME:replied                slserver_route_replied_total{route}
+ *   route:NAME:dropped                slserver_route_dropped_total{route}
+ *   route:NAME:forwarded              slserver_route_forwarded_total{route}
+ *   onreply_route:NAME:X              slserver_onreply_route_X_total{route}
+ *                                     (the label route = NAME)
+ *                                     (route families only when a route
+ *                                     of that kind exists)
  *
  * Every family has one "# HELP" and one "# TYPE" line before its samples;
  * no timestamps; the output ends with a newline.
@@ -39,10 +47,13 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "lib/clock.h"
 #include "prom.h"
 #include "shm/segment.h"
+#include "shm/sigtable.h"
 
 /* A family made of one counter. */
 typedef struct prom_simple {
@@ -186,4 +197,67 @@ sls_prom_write(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
 	sls_buf_printf(out, "slserver_build_info{version=\"");
 	sls_prom_escape(out, PACKAGE_VERSION);
 	sls_buf_printf(out, "\",shm_version=\"%d\"} 1\n", SLS_SHM_VERSION);
+}
+
+static const char *const route_help[SLS_RC_COUNT] = {
+	[SLS_RC_MATCHED] = "Requests (replies, for onreply_route) each "
+	    "route matched.",
+	[SLS_RC_REPLIED] = "Matched requests the route answered with a "
+	    "reply.",
+	[SLS_RC_DROPPED] = "Matched requests the route dropped: no reply "
+	    "went out and nothing was forwarded.",
+	[SLS_RC_FORWARDED] = "Matched requests (replies) the route "
+	    "forwarded.",
+};
+
+void
+sls_prom_write_routes(sls_buf_t *out, const sls_route_sample_t *s, size_t n)
+{
+	char name[64];
+	size_t i;
+	int kind, what;
+
+	for (kind = SLS_RK_ROUTE; kind < SLS_RK_COUNT; kind++) {
+		for (i = 0; i < n && s[i].kind != (enum sls_route_kind)kind;
+		    i++)
+			;
+		if (i == n)
+			continue;
+		for (what = 0; what < SLS_RC_COUNT; what++) {
+			snprintf(name, sizeof(name), "slserver_%s_%s_total",
+			    sls_route_kind_name[kind], sls_rc_name[what]);
+			put_help(out, name, "counter", route_help[what]);
+			for (i = 0; i < n; i++)
+				if (s[i].kind == (enum sls_route_kind)kind)
+					put_labelled(out, name, "route",
+					    s[i].name, s[i].v[what]);
+		}
+	}
+}
+
+size_t
+sls_prom_routes(const sls_shm_t *shm, sls_route_sample_t **out)
+{
+	uint32_t gen = atomic_load(&shm->hdr->generation);
+
+	*out = calloc(SLS_ROUTE_SLOTS, sizeof(**out));
+	if (*out == NULL)
+		return 0;
+	return sls_routestats_read(shm->routestats, SLS_STATS_SLOTS, gen, *out,
+	    SLS_ROUTE_SLOTS);
+}
+
+void
+sls_prom_collect(sls_buf_t *out, const sls_shm_t *shm)
+{
+	uint64_t v[SLS_ST_COUNT];
+	sls_route_sample_t *routes;
+	size_t n;
+
+	sls_stats_sum(shm->stats, SLS_STATS_SLOTS, v);
+	sls_prom_write(out, v, sls_sigtable_used(shm->sigtable, sls_now_ms()),
+	    shm->sigtable->size);
+	n = sls_prom_routes(shm, &routes);
+	sls_prom_write_routes(out, routes, n);
+	free(routes);
 }

@@ -45,6 +45,7 @@
 #include "lib/chars.h"
 #include "lib/clock.h"
 #include "lib/paths.h"
+#include "top.h"
 
 
 #define DEFAULT_FIFO	SLS_RUNSTATEDIR "/slserver/slserver.fifo"
@@ -430,6 +431,11 @@ main(int argc, char **argv)
 	int sfd, rfd, code;
 
 	parse_options(argc, argv, &fifo, &timeout);
+	/* top and rates run this program's stats and workers (top.c). */
+	if (strcmp(argv[optind], "top") == 0 ||
+	    strcmp(argv[optind], "rates") == 0)
+		return sls_top_main(argc - optind, argv + optind, fifo,
+		    timeout);
 	check_words(argc - optind, argv + optind);
 	if (sls_ctl_paths(fifo, dir, sizeof(dir), srv, sizeof(srv), err,
 	    sizeof(err)) < 0)

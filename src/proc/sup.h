@@ -19,6 +19,7 @@
 #include "ctl/fifo.h"
 #include "lib/buf.h"
 #include "lib/errlist.h"
+#include "metrics.h"
 #include "privs.h"
 #include "shm/segment.h"
 #include "supervisor.h"
@@ -92,6 +93,7 @@ typedef struct sup {
 	sls_tagkey_t tablekey;
 	reload_t reload;
 	uint64_t retired_ms;	/* when the last old generation got SIGQUIT */
+	sls_metrics_t metrics;	/* the /metrics process (metrics.c) */
 
 	struct {
 		uint32_t gen;
@@ -136,6 +138,15 @@ bool sls_reload_pending(const sup_t *s);
 void sls_reload_abort(sup_t *s);
 /* A whole reload, for the FIFO: waits for it, reaping meanwhile. */
 int sls_reload(sup_t *s, sls_errlist_t *errs);
+
+/* metrics.c: the /metrics process. open binds metrics_listen (if set);
+   spawn forks the process; reaped tells whether pid was it (and
+   respawns it); stop ends it for good; close_fd is for other children. */
+int sls_metrics_open(sup_t *s);
+int sls_metrics_spawn(sup_t *s);
+bool sls_metrics_reaped(sup_t *s, pid_t pid, int status);
+void sls_metrics_stop(sup_t *s);
+void sls_metrics_close_fd(sup_t *s);
 
 /* privs.c: the service user (refused unless started as root or as that
    user), and handing it the FIFO and the runtime directory. */

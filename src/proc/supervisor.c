@@ -108,6 +108,7 @@ stop(sup_t *s, bool graceful)
 
 	sls_notify("STOPPING=1");
 	sls_log(LOG_NOTICE, "stopping (%s)", graceful ? "graceful" : "fast");
+	sls_metrics_stop(s);
 	sls_reload_abort(s);
 	sls_workers_signal(s, NULL, graceful ? SIGQUIT : SIGTERM);
 	if (graceful) {
@@ -162,7 +163,7 @@ acquire(sup_t *s)
 			return -1;
 		}
 	}
-	if (sls_sockets_open(s) < 0)
+	if (sls_sockets_open(s) < 0 || sls_metrics_open(s) < 0)
 		return -1;
 	if (sls_shm_create(&s->shm, conf->sl.table_size) < 0) {
 		sls_warn("creating shared memory (%u table slots)",
@@ -254,6 +255,11 @@ start(sup_t *s, sigset_t *blocked)
 	atomic_store(&s->shm.hdr->generation, 1);
 	if (start_workers(s) < 0)
 		return -1;
+	/* The /metrics process; its socket listens already. */
+	if (sls_metrics_spawn(s) < 0) {
+		stop(s, false);
+		return -1;
+	}
 	if (s->pfh != NULL && pidfile_write(s->pfh) < 0) {
 		sls_warn("writing pid file %s", conf->pidfile);
 		stop(s, false);

@@ -322,6 +322,7 @@ worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
 	h->sigtable = a->shm->sigtable;
 	h->tagkey = a->tagkey;
 	h->tablekey = a->tablekey;
+	h->routes = sls_routestats_block(a->shm->routestats, a->slot);
 	return test_fault(a);
 }
 

@@ -8,6 +8,7 @@
  */
 #include "config.h"
 
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/route_count.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/num.h"
@@ -47,6 +49,7 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 	   would keep the starting process waiting. */
 	if (s->ready_fd >= 0)
 		close(s->ready_fd);
+	sls_metrics_close_fd(s);
 	for (i = 0; i < s->nlistens; i++) {
 		socks[i].fd = s->shared != NULL ? s->shared[i] :
 		    s->rport[(number - 1) * s->nlistens + i];
@@ -170,7 +173,14 @@ int
 sls_gen_spawn(sup_t *s, uint32_t gen, unsigned n)
 {
 	int fault = take_fault(s, gen);
+	sls_conf_t *conf = s->conf;
 	unsigned i;
+
+	/* The route counter slots of its configuration, by name, before
+	   any of its workers forks (core/route_count.h). */
+	if (s->reload.phase == RL_START && gen == s->reload.gen)
+		conf = s->reload.conf;
+	sls_route_counters_assign(&s->shm, conf, s->generation, gen);
 
 	for (i = 1; i <= n; i++)
 		if (spawn(s, i, gen, fault) < 0)
@@ -325,6 +335,8 @@ sls_workers_reap(sup_t *s)
 
 	sls_got_chld = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (sls_metrics_reaped(s, pid, status))
+			continue;
 		for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++)
 			if (s->w[i].pid == pid) {
 				worker_died(s, &s->w[i], status);
@@ -386,14 +398,21 @@ sls_workers_list(sup_t *s, sls_buf_t *out)
 {
 	size_t i;
 
-	sls_buf_printf(out, "slot number pid generation state restarts\n");
+	/* requests, replies: the counters of the slot, for rates */
+	sls_buf_printf(out, "slot number pid generation state restarts "
+	    "requests replies\n");
 	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++) {
 		worker_t *w = &s->w[i];
+		sls_stats_slot_t *st = &s->shm.stats[i];
 
 		if (w->state == W_FREE)
 			continue;
-		sls_buf_printf(out, "%zu %u %d %u %s %u\n", i, w->number,
-		    (int)w->pid, w->generation, wstate_name[w->state],
-		    w->restarts);
+		sls_buf_printf(out, "%zu %u %d %u %s %u %" PRIu64 " %" PRIu64
+		    "\n", i, w->number, (int)w->pid, w->generation,
+		    wstate_name[w->state], w->restarts,
+		    atomic_load_explicit(&st->v[SLS_ST_RCV_REQUESTS],
+		    memory_order_relaxed),
+		    atomic_load_explicit(&st->v[SLS_ST_SENT],
+		    memory_order_relaxed));
 	}
 }

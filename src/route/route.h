@@ -61,6 +61,10 @@ typedef struct sls_route {
 	sls_tmpl_t *reason;	/* reply actions: "REASON" part, NULL if none */
 	int const_code;		/* code when constant and valid, else 0 */
 	char *forward;		/* forward target as written */
+
+	/* slot of its counters (shm/routestats.h), set by the supervisor
+	   before the workers fork; 0 = not counted */
+	unsigned counter;
 } sls_route_t;
 
 #endif

@@ -1145,7 +1145,8 @@ START_TEST(option_names)
 	static const char *const expect[] = {
 		"listen", "workers", "socket_mode", "user", "group", "pidfile",
 		"fifo", "fifo_mode", "log_level", "log_facility", "xlog_level",
-		"server_header", "max_message", "sl.default_code",
+		"server_header", "max_message", "metrics_listen",
+		"sl.default_code",
 		"sl.default_reason", "sl.bind_tm", "sl.ack_timeout",
 		"sl.table_size", "sl.tag_secret", "route.method", "route.ruri",
 		"route.from", "route.to", "route.source", "route.header",
