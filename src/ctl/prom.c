@@ -30,6 +30,14 @@
  *   (constant)                        slserver_build_info{version=V,
  *                                     shm_version=S} 1 (gauge)
  *
+ * and, from sls_prom_write_limits (SPEC 9):
+ *
+ *   core:limited                      slserver_limited_total
+ *   core:blocks                       slserver_blocks_total
+ *   core:error_replies_limited        slserver_error_replies_limited_total
+ *   shm:srctable_evictions            slserver_srctable_evictions_total
+ *   (sources blocked now, a scan)     slserver_blocked_sources (gauge)
+ *
  * Every family has one "# HELP" and one "# TYPE" line before its samples;
  * no timestamps; the output ends with a newline.
  *
@@ -186,4 +194,34 @@ sls_prom_write(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
 	sls_buf_printf(out, "slserver_build_info{version=\"");
 	sls_prom_escape(out, PACKAGE_VERSION);
 	sls_buf_printf(out, "\",shm_version=\"%d\"} 1\n", SLS_SHM_VERSION);
+}
+
+static const prom_simple_t limits_counters[] = {
+	{ "slserver_limited_total", SLS_ST_LIMITED,
+	    "Requests dropped because their source is blocked (limits)." },
+	{ "slserver_blocks_total", SLS_ST_BLOCKS,
+	    "Blocks started: a source went over limits.rate." },
+	{ "slserver_error_replies_limited_total", SLS_ST_ERR_LIMITED,
+	    "Automatic error replies not sent: over limits.error_rate." },
+	{ "slserver_srctable_evictions_total", SLS_ST_SRCTABLE_EVICTIONS,
+	    "Sources evicted from a full window of the source table." },
+};
+
+void
+sls_prom_write_limits(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
+    uint64_t blocked_sources)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(limits_counters) / sizeof(limits_counters[0]);
+	    i++) {
+		put_help(out, limits_counters[i].name, "counter",
+		    limits_counters[i].help);
+		sls_buf_printf(out, "%s %" PRIu64 "\n", limits_counters[i].name,
+		    v[limits_counters[i].id]);
+	}
+	put_help(out, "slserver_blocked_sources", "gauge",
+	    "Sources blocked now (limits).");
+	sls_buf_printf(out, "slserver_blocked_sources %" PRIu64 "\n",
+	    blocked_sources);
 }

@@ -14,6 +14,13 @@
 /* Append all metrics for the summed counters to out. */
 void sls_prom_write(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
     uint64_t sigtable_used, uint64_t sigtable_size);
+/*
+ * Append the metrics of the per-source limits (SPEC 9): the counters
+ * core:limited, core:blocks, core:error_replies_limited,
+ * shm:srctable_evictions and the gauge of the sources blocked now.
+ */
+void sls_prom_write_limits(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
+    uint64_t blocked_sources);
 /* Append s escaped as a label value (backslash, quote, newline). */
 void sls_prom_escape(sls_buf_t *out, const char *s);
 
