@@ -234,7 +234,8 @@ next_req(uint64_t w, const sls_src_params_t *p, uint32_t now,
 			n = LOW(w) + (LOW(w) < LOW_MASK);
 			return WORD(STAMP(w), BLOCKED | n);
 		}
-		units = (uint64_t)p->burst * ONE;	/* over: start afresh */
+		/* the block is over: start afresh */
+		units = (uint64_t)p->burst * ONE;
 	} else {
 		units = refill(LOW(w), el, p->rate, p->burst);
 	}

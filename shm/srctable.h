@@ -31,7 +31,7 @@
 
 /* One source: 64 bytes, one cache line. */
 typedef struct sls_src_entry {
-	_Alignas(64) _Atomic uint64_t key;	/* the source's hash; 0 empty */
+	_Alignas(64) _Atomic uint64_t key;	/* its hash; 0 empty */
 	_Atomic uint64_t req;	/* request bucket or block (srctable.c) */
 	_Atomic uint64_t err;	/* error-reply bucket (srctable.c) */
 	_Atomic uint64_t addr[2];	/* the source, for display only */
@@ -64,7 +64,7 @@ typedef struct sls_src_params {
 	uint32_t rate;		/* requests/s; 0 = requests not counted */
 	uint32_t burst;		/* tokens of the request bucket (>= 1) */
 	uint32_t block_ms;	/* how long a block lasts */
-	uint32_t error_rate;	/* error replies/s and their burst; 0 none */
+	uint32_t error_rate;	/* error replies/s, also their burst */
 } sls_src_params_t;
 
 enum sls_src_verdict {

@@ -27,8 +27,16 @@ start_server
 
 # options FILE SOURCE: an OPTIONS whose reply comes back to its socket
 options() {
-	printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP %s:9;branch=z9hG4bK-120;rport\r\nFrom: <sip:t@%s>;tag=1\r\nTo: <sip:ka@127.0.0.1>\r\nCall-ID: 120@%s\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
-	    "$2" "$2" "$2" > "$1"
+	{
+		printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\n'
+		printf 'Via: SIP/2.0/UDP %s:9;branch=z9hG4bK-120;rport\r\n' "$2"
+		printf 'From: <sip:t@%s>;tag=1\r\n' "$2"
+		printf 'To: <sip:ka@127.0.0.1>\r\n'
+		printf 'Call-ID: 120@%s\r\n' "$2"
+		printf 'CSeq: 1 OPTIONS\r\n'
+		printf 'Content-Length: 0\r\n'
+		printf '\r\n'
+	} > "$1"
 }
 # send SOURCE COUNT RATE OUT: udpsend's "sent N replies M bytes B"
 send() {
@@ -72,7 +80,8 @@ set -- $(printf '%s\n' "$out" | sed -n 2p)
 [ "$3" = "$limited" ] || fail "requests seen $3, core:limited $limited"
 
 # logged once at warning, the event route run once
-n=$(grep -c 'warning: .*limits: blocked 127.0.0.2 for 60 s: over 100 requests/s (burst 100)' "$SRV_LOG")
+line='limits: blocked 127.0.0.2 for 60 s: over 100 requests/s (burst 100)'
+n=$(grep -c "warning: .*$line" "$SRV_LOG")
 [ "$n" = 1 ] || fail "the block was logged $n times"
 n=$(grep -c 'event sl:blocked from 127.0.0.2$' "$SRV_LOG")
 [ "$n" = 1 ] || fail "sl:blocked ran $n times"

@@ -24,8 +24,16 @@ start_server
 # request FILE SOURCE CSEQ_METHOD: an OPTIONS (a 400 when the CSeq
 # method is not OPTIONS) whose reply comes back to its socket
 request() {
-	printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP %s:9;branch=z9hG4bK-121;rport\r\nFrom: <sip:t@%s>;tag=1\r\nTo: <sip:ka@127.0.0.1>\r\nCall-ID: 121@%s\r\nCSeq: 1 %s\r\nContent-Length: 0\r\n\r\n' \
-	    "$2" "$2" "$2" "$3" > "$1"
+	{
+		printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\n'
+		printf 'Via: SIP/2.0/UDP %s:9;branch=z9hG4bK-121;rport\r\n' "$2"
+		printf 'From: <sip:t@%s>;tag=1\r\n' "$2"
+		printf 'To: <sip:ka@127.0.0.1>\r\n'
+		printf 'Call-ID: 121@%s\r\n' "$2"
+		printf 'CSeq: 1 %s\r\n' "$3"
+		printf 'Content-Length: 0\r\n'
+		printf '\r\n'
+	} > "$1"
 }
 # send FILE SOURCE COUNT: the number of replies
 send() {

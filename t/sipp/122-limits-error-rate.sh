@@ -24,8 +24,16 @@ start_server
 
 # request FILE CSEQ_METHOD: from 127.0.0.2, its reply back to its socket
 request() {
-	printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.2:9;branch=z9hG4bK-122;rport\r\nFrom: <sip:t@127.0.0.2>;tag=1\r\nTo: <sip:ka@127.0.0.1>\r\nCall-ID: 122@127.0.0.2\r\nCSeq: 1 %s\r\nContent-Length: 0\r\n\r\n' \
-	    "$2" > "$1"
+	{
+		printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\n'
+		printf 'Via: SIP/2.0/UDP 127.0.0.2:9;rport;branch=z9hG4bK2\r\n'
+		printf 'From: <sip:t@127.0.0.2>;tag=1\r\n'
+		printf 'To: <sip:ka@127.0.0.1>\r\n'
+		printf 'Call-ID: 122@127.0.0.2\r\n'
+		printf 'CSeq: 1 %s\r\n' "$2"
+		printf 'Content-Length: 0\r\n'
+		printf '\r\n'
+	} > "$1"
 }
 # send FILE COUNT RATE: the number of replies
 send() {

@@ -20,8 +20,16 @@ keepalive_route
 } | write_conf
 start_server
 
-printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.2:9;branch=z9hG4bK-123;rport\r\nFrom: <sip:t@127.0.0.2>;tag=1\r\nTo: <sip:ka@127.0.0.1>\r\nCall-ID: 123@127.0.0.2\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
-    > "$T/ok"
+{
+	printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\n'
+	printf 'Via: SIP/2.0/UDP 127.0.0.2:9;branch=z9hG4bK-123;rport\r\n'
+	printf 'From: <sip:t@127.0.0.2>;tag=1\r\n'
+	printf 'To: <sip:ka@127.0.0.1>\r\n'
+	printf 'Call-ID: 123@127.0.0.2\r\n'
+	printf 'CSeq: 1 OPTIONS\r\n'
+	printf 'Content-Length: 0\r\n'
+	printf '\r\n'
+} > "$T/ok"
 # send COUNT RATE: the number of replies
 send() {
 	"$UDPSEND" -b 127.0.0.2 -n "$1" -r "$2" -w 500 "$T/ok" 127.0.0.1 \

@@ -27,8 +27,16 @@ start_server
 
 # An OPTIONS whose Via names no port: replies go to the source address
 # at 5060, where nobody listens; only the counters tell.
-printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.2;branch=z9hG4bK-124\r\nFrom: <sip:t@127.0.0.2>;tag=1\r\nTo: <sip:ka@127.0.0.1>\r\nCall-ID: 124@127.0.0.2\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n' \
-    > "$T/ok"
+{
+	printf 'OPTIONS sip:ka@127.0.0.1 SIP/2.0\r\n'
+	printf 'Via: SIP/2.0/UDP 127.0.0.2;branch=z9hG4bK-124\r\n'
+	printf 'From: <sip:t@127.0.0.2>;tag=1\r\n'
+	printf 'To: <sip:ka@127.0.0.1>\r\n'
+	printf 'Call-ID: 124@127.0.0.2\r\n'
+	printf 'CSeq: 1 OPTIONS\r\n'
+	printf 'Content-Length: 0\r\n'
+	printf '\r\n'
+} > "$T/ok"
 
 "$UDPSEND" -b 127.0.0.2 -n 50 -w 0 "$T/ok" 127.0.0.1 "$PORT" > /dev/null ||
 	hard_error "udpsend failed"

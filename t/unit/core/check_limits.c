@@ -299,7 +299,8 @@ START_TEST(trusted_never_limited)
 		ck_assert(handle_from("127.0.0.1", OPTIONS));
 		ck_assert(handle_from("::1", OPTIONS));
 		ck_assert(handle_from("::ffff:127.0.0.9", OPTIONS));
-		ck_assert(handle_from("127.0.0.2", BAD));	/* error_rate */
+		/* nor their error replies */
+		ck_assert(handle_from("127.0.0.2", BAD));
 	}
 	ck_assert_uint_eq(st(SLS_ST_LIMITED), 0);
 	ck_assert_uint_eq(st(SLS_ST_ERR_LIMITED), 0);
@@ -314,7 +315,8 @@ START_TEST(error_rate_caps_error_replies)
 {
 	int i;
 
-	start("trusted = {\"10.0.0.0/8\"}\n error_rate = 2\n table_size = 1024");
+	start("trusted = {\"10.0.0.0/8\"}\n error_rate = 2\n"
+	    " table_size = 1024");
 	for (i = 0; i < 5; i++)
 		handle_from("192.0.2.7", BAD);
 	ck_assert_uint_eq(st(SLS_ST_400), 2);

@@ -243,7 +243,8 @@ START_TEST(test_block)
 		req(&a, &P, 1000);
 	ck_assert_int_eq(req(&a, &P, 1010), SLS_SRC_BLOCK_START);
 	for (i = 0; i < 9; i++)
-		ck_assert_int_eq(req(&a, &P, 1500 + (uint64_t)i), SLS_SRC_LIMITED);
+		ck_assert_int_eq(req(&a, &P, 1500 + (uint64_t)i),
+		    SLS_SRC_LIMITED);
 
 	/* listed with what is left and the requests seen */
 	n = 0;
@@ -353,8 +354,9 @@ START_TEST(test_evict_lru)
 
 	/* a blocked source is kept while unblocked ones can go */
 	fill_window(s);
+	/* s[0]: blocked at 1 s, the oldest */
 	for (i = 0; i < 6; i++)
-		req(&s[0], &L, 1000);	/* s[0]: blocked at 1 s, the oldest */
+		req(&s[0], &L, 1000);
 	ck_assert_int_eq(sls_srctable_request(t, &n1, &L, 9000, &ev),
 	    SLS_SRC_PASS);
 	ck_assert(ev);
