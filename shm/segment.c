@@ -40,6 +40,10 @@ _Static_assert(sizeof(sls_sig_entry_t) == 32 &&
     _Alignof(sls_sig_entry_t) == 32, "signature entry layout");
 _Static_assert(offsetof(sls_sigtable_t, slot) == 32 &&
     _Alignof(sls_sigtable_t) <= CACHELINE, "sigtable header");
+_Static_assert(sizeof(sls_src_entry_t) == 64 &&
+    _Alignof(sls_src_entry_t) == 64, "source entry layout");
+_Static_assert(offsetof(sls_srctable_t, slot) == 64 &&
+    _Alignof(sls_srctable_t) <= CACHELINE, "srctable header");
 _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, version) == 8 &&
     offsetof(sls_shm_header_t, max_workers) == 12 &&
@@ -48,6 +52,7 @@ _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, nregions) == 28 &&
     offsetof(sls_shm_header_t, created) == 32 &&
     offsetof(sls_shm_header_t, generation) == 40 &&
+    offsetof(sls_shm_header_t, src_size) == 44 &&
     offsetof(sls_shm_header_t, off) == 48 &&
     offsetof(sls_shm_header_t, stats_off) ==
     offsetof(sls_shm_header_t, off[SLS_SHM_STATS]) &&
@@ -57,13 +62,13 @@ _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, off[SLS_SHM_SIGTABLE]) &&
     offsetof(sls_shm_header_t, routestats_off) ==
     offsetof(sls_shm_header_t, off[SLS_SHM_ROUTESTATS]) &&
+    offsetof(sls_shm_header_t, srctable_off) ==
+    offsetof(sls_shm_header_t, off[SLS_SHM_SRCTABLE]) &&
     sizeof(sls_shm_header_t) == 48 + 8 * SLS_SHM_NREGIONS,
     "header layout");
 
 /* What the regions are sized by: the restart-only capacities. */
-typedef struct sizing {
-	uint32_t table_size;
-} sizing_t;
+typedef sls_shm_sizing_t sizing_t;
 
 /* Sizes are SIZE_MAX when they cannot be represented. */
 static size_t
@@ -136,6 +141,22 @@ routestats_init(void *p, const sizing_t *z)
 	sls_routestats_init(p, SLS_STATS_SLOTS);
 }
 
+static size_t
+srctable_size(const sizing_t *z)
+{
+	size_t n = z->src_size;
+
+	if (n > (SIZE_MAX - sizeof(sls_srctable_t)) / sizeof(sls_src_entry_t))
+		return SIZE_MAX;
+	return sls_srctable_bytes(z->src_size);
+}
+
+static void
+srctable_init(void *p, const sizing_t *z)
+{
+	sls_srctable_init(p, z->src_size);
+}
+
 /* The regions, in address order; one row each (see segment.h). */
 static const struct region {
 	const char *name;
@@ -149,6 +170,8 @@ static const struct region {
 	    sigtable_init },
 	[SLS_SHM_ROUTESTATS] = { "routestats", routestats_size, CACHELINE,
 	    routestats_init },
+	[SLS_SHM_SRCTABLE] = { "srctable", srctable_size, CACHELINE,
+	    srctable_init },
 };
 _Static_assert(sizeof(regions) / sizeof(regions[0]) == SLS_SHM_NREGIONS,
     "one row per region");
@@ -164,9 +187,12 @@ round_up(size_t n, size_t a, size_t *out)
 }
 
 static bool
-valid_table_size(uint32_t n)
+valid_sizes(const sizing_t *z)
 {
-	return n >= SLS_SIG_MIN_SIZE && (n & (n - 1)) == 0;
+	uint32_t n = z->table_size, m = z->src_size;
+
+	return n >= SLS_SIG_MIN_SIZE && (n & (n - 1)) == 0 &&
+	    m >= SLS_SRC_MIN_SIZE && (m & (m - 1)) == 0;
 }
 
 static size_t
@@ -198,15 +224,13 @@ layout(const sizing_t *z, sls_shm_layout_t *l)
 }
 
 int
-sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
+sls_shm_layout_sized(const sizing_t *z, sls_shm_layout_t *l)
 {
-	sizing_t z = { table_size };
-
-	if (!valid_table_size(table_size)) {
+	if (!valid_sizes(z)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (layout(&z, l) < 0) {
+	if (layout(z, l) < 0) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -214,16 +238,31 @@ sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
 }
 
 int
+sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
+{
+	sizing_t z = { table_size, SLS_SRC_DEFAULT_SIZE };
+
+	return sls_shm_layout_sized(&z, l);
+}
+
+int
 sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 {
-	sizing_t z = { table_size };
+	sizing_t z = { table_size, SLS_SRC_DEFAULT_SIZE };
+
+	return sls_shm_create_sized(shm, &z);
+}
+
+int
+sls_shm_create_sized(sls_shm_t *shm, const sizing_t *z)
+{
 	sls_shm_header_t *h;
 	sls_shm_layout_t l;
 	char *base;
 	unsigned i;
 
 	memset(shm, 0, sizeof(*shm));
-	if (sls_shm_layout(table_size, &l) < 0)
+	if (sls_shm_layout_sized(z, &l) < 0)
 		return -1;
 	base = mmap(NULL, l.size, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -236,14 +275,14 @@ sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 	h->version = SLS_SHM_VERSION;
 	h->max_workers = SLS_MAX_WORKERS;
 	h->size = l.size;
-	h->table_size = table_size;
+	h->table_size = z->table_size;
 	h->nregions = SLS_SHM_NREGIONS;
 	h->created = (int64_t)time(NULL);
 	atomic_init(&h->generation, 0);
-	h->pad = 0;
+	h->src_size = z->src_size;
 	for (i = 0; i < SLS_SHM_NREGIONS; i++) {
 		h->off[i] = l.region[i].off;
-		regions[i].init(base + l.region[i].off, &z);
+		regions[i].init(base + l.region[i].off, z);
 	}
 
 	shm->hdr = h;
@@ -251,6 +290,7 @@ sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 	shm->status = sls_shm_region(shm, SLS_SHM_STATUS);
 	shm->sigtable = sls_shm_region(shm, SLS_SHM_SIGTABLE);
 	shm->routestats = sls_shm_region(shm, SLS_SHM_ROUTESTATS);
+	shm->srctable = sls_shm_region(shm, SLS_SHM_SRCTABLE);
 	return 0;
 }
 
@@ -265,13 +305,17 @@ sls_shm_check(const sls_shm_t *shm)
 {
 	const sls_shm_header_t *h = shm != NULL ? shm->hdr : NULL;
 	sls_shm_layout_t l;
+	sizing_t z;
 	unsigned i;
 
 	if (h == NULL || h->magic != SLS_SHM_MAGIC ||
 	    h->version != SLS_SHM_VERSION ||
 	    h->max_workers != SLS_MAX_WORKERS ||
-	    h->nregions != SLS_SHM_NREGIONS ||
-	    sls_shm_layout(h->table_size, &l) < 0 || h->size != l.size)
+	    h->nregions != SLS_SHM_NREGIONS)
+		goto bad;
+	z.table_size = h->table_size;
+	z.src_size = h->src_size;
+	if (sls_shm_layout_sized(&z, &l) < 0 || h->size != l.size)
 		goto bad;
 	for (i = 0; i < SLS_SHM_NREGIONS; i++)
 		if (h->off[i] != l.region[i].off)
@@ -282,7 +326,10 @@ sls_shm_check(const sls_shm_t *shm)
 	    (void *)shm->routestats !=
 	    sls_shm_region(shm, SLS_SHM_ROUTESTATS) ||
 	    shm->sigtable->size != h->table_size ||
-	    shm->sigtable->mask != h->table_size - 1)
+	    shm->sigtable->mask != h->table_size - 1 ||
+	    (void *)shm->srctable != sls_shm_region(shm, SLS_SHM_SRCTABLE) ||
+	    shm->srctable->size != h->src_size ||
+	    shm->srctable->mask != h->src_size - 1)
 		goto bad;
 	return 0;
 bad:

@@ -16,6 +16,7 @@
 
 #include "routestats.h"
 #include "sigtable.h"
+#include "srctable.h"
 #include "stats.h"
 
 #define SLS_SHM_MAGIC	0x534c5353484d0001ULL	/* "SLSSHM" */
@@ -23,8 +24,10 @@
  * Bumped by every change of a struct under shm/ or of the region table.
  * 2: versioned 32-byte sigtable entries. 3: region table (offsets by
  * region id at the end of the header). 4: per-route counters.
+ * 5: source table (limits), its size in the header, core:limited and
+ * the other counters of SPEC 9.
  */
-#define SLS_SHM_VERSION	4
+#define SLS_SHM_VERSION	5
 #define SLS_MAX_WORKERS	256
 
 /*
@@ -59,7 +62,8 @@ typedef struct sls_worker_status {
 	X(SLS_SHM_STATS, stats) \
 	X(SLS_SHM_STATUS, status) \
 	X(SLS_SHM_SIGTABLE, sigtable) \
-	X(SLS_SHM_ROUTESTATS, routestats)
+	X(SLS_SHM_ROUTESTATS, routestats) \
+	X(SLS_SHM_SRCTABLE, srctable)
 
 enum sls_shm_region {
 #define SLS_SHM_REGION_ENUM(id, name) id,
@@ -77,7 +81,7 @@ typedef struct sls_shm_header {
 	uint32_t nregions;	/* SLS_SHM_NREGIONS */
 	int64_t created;	/* Unix time */
 	_Atomic uint32_t generation;
-	uint32_t pad;
+	uint32_t src_size;	/* source table slots (limits.table_size) */
 	/* Region offsets from the header, by enum sls_shm_region. */
 	union {
 		uint64_t off[SLS_SHM_NREGIONS];
@@ -95,7 +99,14 @@ typedef struct sls_shm {
 	sls_worker_status_t *status;	/* SLS_STATS_SLOTS, same index */
 	sls_sigtable_t *sigtable;
 	sls_routestats_t *routestats;	/* blocks: SLS_STATS_SLOTS */
+	sls_srctable_t *srctable;
 } sls_shm_t;
+
+/* What the regions are sized by: the restart-only capacities. */
+typedef struct sls_shm_sizing {
+	uint32_t table_size;	/* signature table slots (sl.table_size) */
+	uint32_t src_size;	/* source table slots (limits.table_size) */
+} sls_shm_sizing_t;
 
 /* Where each region lies in a segment, as sls_shm_layout computes it. */
 typedef struct sls_shm_layout {
@@ -108,10 +119,14 @@ typedef struct sls_shm_layout {
 
 /*
  * Map and initialise a segment with a signature table of table_size slots
- * (a power of two, at least SLS_SIG_MIN_SIZE); 0, or -1 with errno
- * (EINVAL for a bad size, else that of mmap).
+ * (a power of two, at least SLS_SIG_MIN_SIZE) and a source table of
+ * SLS_SRC_DEFAULT_SIZE; 0, or -1 with errno (EINVAL for a bad size, else
+ * that of mmap).
  */
 int sls_shm_create(sls_shm_t *shm, uint32_t table_size);
+/* The same with every capacity given (src_size: a power of two, at least
+   SLS_SRC_MIN_SIZE). */
+int sls_shm_create_sized(sls_shm_t *shm, const sls_shm_sizing_t *z);
 /* Verify magic, version, sizes and offsets; 0, or -1 with EINVAL. */
 int sls_shm_check(const sls_shm_t *shm);
 /* Unmap (in the calling process) and clear shm; NULL-safe. */
@@ -121,6 +136,7 @@ void sls_shm_destroy(sls_shm_t *shm);
  * 0, or -1 with errno (EINVAL for a bad size, ENOMEM if it cannot fit).
  */
 int sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l);
+int sls_shm_layout_sized(const sls_shm_sizing_t *z, sls_shm_layout_t *l);
 /* Start of region id in a created segment. */
 void *sls_shm_region(const sls_shm_t *shm, enum sls_shm_region id);
 

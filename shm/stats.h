@@ -47,7 +47,11 @@
 	X(SLS_ST_WORKER_RESTARTS, "core", "worker_restarts", "workers respawned after dying") \
 	X(SLS_ST_RELOADS, "core", "reloads", "successful reloads") \
 	X(SLS_ST_RELOAD_FAILURES, "core", "reload_failures", "refused reloads") \
-	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", "live signature entries evicted")
+	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", "live signature entries evicted") \
+	X(SLS_ST_LIMITED, "core", "limited", "requests dropped: their source is blocked (limits)") \
+	X(SLS_ST_BLOCKS, "core", "blocks", "blocks started: a source went over limits.rate") \
+	X(SLS_ST_ERR_LIMITED, "core", "error_replies_limited", "automatic error replies not sent: over limits.error_rate") \
+	X(SLS_ST_SRCTABLE_EVICTIONS, "shm", "srctable_evictions", "sources evicted from a full source table window")
 
 enum sls_stat_id {
 #define SLS_STAT_ENUM(id, g, n, h) id,

@@ -180,6 +180,8 @@ build_routes(cfg_t *cfg, sls_conf_t *c)
 		sec = cfg_getnsec(cfg, "event_route", i);
 		if (strcmp(cfg_title(sec), "sl:filtered-ack") == 0)
 			t = &c->ev_filtered_ack;
+		else if (strcmp(cfg_title(sec), "sl:blocked") == 0)
+			t = &c->ev_blocked;
 		else
 			t = &c->ev_local_response;
 		if ((x = cfg_getstr(sec, "xlog")) != NULL &&
@@ -193,6 +195,35 @@ build_routes(cfg_t *cfg, sls_conf_t *c)
 oom:
 	sls_conf_err(0, "out of memory");
 	return -1;
+}
+
+/* The limits section (SPEC 9). */
+static int
+build_limits(cfg_t *lim, sls_conf_t *c)
+{
+	char err[MSG_MAX - 64];
+	unsigned i, n;
+
+	n = cfg_size(lim, "trusted");
+	if (n > 0 && (c->limits.trusted = calloc(n, sizeof(sls_cidr_t))) ==
+	    NULL) {
+		sls_conf_err(0, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++, c->limits.ntrusted++)
+		if (sls_cidr_parse(cfg_getnstr(lim, "trusted", i),
+		    &c->limits.trusted[i], err, sizeof(err)) < 0) {
+			sls_conf_err(0, "trusted \"%s\": %s",
+			    cfg_getnstr(lim, "trusted", i), err);
+			return -1;
+		}
+	c->limits.rate = (unsigned)cfg_getint(lim, "rate");
+	c->limits.burst = (unsigned)cfg_getint(lim, "burst");
+	c->limits.block = (unsigned)cfg_getint(lim, "block");
+	c->limits.error_rate = (unsigned)cfg_getint(lim, "error_rate");
+	c->limits.ipv6_prefix = (unsigned)cfg_getint(lim, "ipv6_prefix");
+	c->limits.table_size = (unsigned)cfg_getint(lim, "table_size");
+	return 0;
 }
 
 int
@@ -249,6 +280,8 @@ sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 	c->sl.tag_secret = dup_str(cfg_getstr(sl, "tag_secret"), &oom);
 	if (oom)
 		goto oom;
+	if (build_limits(cfg_getsec(cfg, "limits"), c) < 0)
+		return -1;
 	return build_routes(cfg, c);
 oom:
 	sls_conf_err(0, "out of memory");
@@ -291,6 +324,8 @@ sls_conf_free(sls_conf_t *c)
 	free(c->routes);
 	sls_tmpl_free(c->ev_filtered_ack);
 	sls_tmpl_free(c->ev_local_response);
+	sls_tmpl_free(c->ev_blocked);
+	free(c->limits.trusted);
 	free(c->listens);
 	free(c->user);
 	free(c->group);

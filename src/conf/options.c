@@ -58,6 +58,16 @@
 	X(CFG_INT, "table_size", 262144) \
 	X(CFG_STR, "tag_secret", "")
 
+/* SPEC 9: per-source limits; the defaults of SPEC 9 */
+#define LIMITS_OPTS(X) \
+	X(CFG_STR_LIST, "trusted", "{\"127.0.0.0/8\", \"::1/128\"}") \
+	X(CFG_INT, "rate", 0) \
+	X(CFG_INT, "burst", 0) \
+	X(CFG_INT, "block", 60) \
+	X(CFG_INT, "error_rate", 20) \
+	X(CFG_INT, "ipv6_prefix", 64) \
+	X(CFG_INT, "table_size", 65536)
+
 #define ROUTE_OPTS(X) \
 	X(CFG_STR_LIST, "method", NULL) \
 	X(CFG_STR, "ruri", NULL) \
@@ -82,15 +92,18 @@
 #define OPT(kind, name, def)		kind(name, def, CFGF_NONE),
 #define NAME(kind, name, def)		name,
 #define SL_NAME(kind, name, def)	"sl." name,
+#define LIMITS_NAME(kind, name, def)	"limits." name,
 #define ROUTE_NAME(kind, name, def)	"route." name,
 #define EVENT_NAME(kind, name, def)	"event_route." name,
 
 static cfg_opt_t sl_opts[] = { SL_OPTS(OPT) CFG_END() };
+static cfg_opt_t limits_opts[] = { LIMITS_OPTS(OPT) CFG_END() };
 static cfg_opt_t route_opts[] = { ROUTE_OPTS(OPT) CFG_END() };
 static cfg_opt_t event_opts[] = { EVENT_OPTS(OPT) CFG_END() };
 static cfg_opt_t root_opts[] = {
 	ROOT_OPTS(OPT)
 	CFG_SEC("sl", sl_opts, CFGF_NONE),
+	CFG_SEC("limits", limits_opts, CFGF_NONE),
 	CFG_SEC("route", route_opts,
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("event_route", event_opts,
@@ -101,6 +114,7 @@ static cfg_opt_t root_opts[] = {
 const char *const sls_conf_option_names[] = {
 	ROOT_OPTS(NAME)
 	SL_OPTS(SL_NAME)
+	LIMITS_OPTS(LIMITS_NAME)
 	ROUTE_OPTS(ROUTE_NAME)
 	EVENT_OPTS(EVENT_NAME)
 	NULL
@@ -370,6 +384,40 @@ v_metrics_listen(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
+/* ---- validate callbacks: limits (SPEC 9) ----------------------------- */
+
+/* rate, burst, error_rate: 0 (none, or = rate) up to the table's bound */
+static int
+v_limit_rate(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return v_range(cfg, opt, 0, SLS_SRC_MAX_RATE);
+}
+
+/* block: a second to a day */
+static int
+v_limit_block(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return v_range(cfg, opt, 1, 86400);
+}
+
+static int
+v_ipv6_prefix(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return v_range(cfg, opt, 1, 128);
+}
+
+static int
+v_trusted(cfg_t *cfg, cfg_opt_t *opt)
+{
+	const char *v = sls_conf_list_value(opt);
+	char err[128];
+	sls_cidr_t c;
+
+	if (v != NULL && sls_cidr_parse(v, &c, err, sizeof(err)) < 0)
+		sls_conf_cerr(cfg, "trusted \"%s\": %s", v, err);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	cfg_validate_callback_t fn;
@@ -392,6 +440,13 @@ static const struct {
 	{ "sl|default_reason", v_text },
 	{ "sl|ack_timeout", v_ack_timeout },
 	{ "sl|table_size", v_table_size },
+	{ "limits|trusted", v_trusted },
+	{ "limits|rate", v_limit_rate },
+	{ "limits|burst", v_limit_rate },
+	{ "limits|block", v_limit_block },
+	{ "limits|error_rate", v_limit_rate },
+	{ "limits|ipv6_prefix", v_ipv6_prefix },
+	{ "limits|table_size", v_table_size },
 };
 
 cfg_t *

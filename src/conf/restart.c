@@ -63,6 +63,8 @@ sls_conf_restart_diff(const sls_conf_t *old, const sls_conf_t *cur,
 		changed[n++] = "sl.table_size";
 	if (strcmp(old->metrics_listen, cur->metrics_listen) != 0)
 		changed[n++] = "metrics_listen";
+	if (old->limits.table_size != cur->limits.table_size)
+		changed[n++] = "limits.table_size";
 	for (i = 0; i < n; i++)
 		sls_errlist_add(errs, "%s: option '%s' cannot change on "
 		    "reload; restart", cur->path, changed[i]);

@@ -20,7 +20,7 @@ static const char *const final_names[] = {
 };
 
 static const char *const event_names[] = {
-	"sl:filtered-ack", "sl:local-response"
+	"sl:filtered-ack", "sl:local-response", "sl:blocked"
 };
 
 static bool
@@ -271,8 +271,8 @@ v_event_route(cfg_t *cfg, cfg_opt_t *opt)
 		if (title != NULL && strcmp(title, event_names[i]) == 0)
 			return 0;
 	sls_conf_err(sls_conf_section_line(sec, true), "unknown event_route "
-	    "\"%s\" (known: sl:filtered-ack, sl:local-response)",
-	    title != NULL ? title : "");
+	    "\"%s\" (known: sl:filtered-ack, sl:local-response, "
+	    "sl:blocked)", title != NULL ? title : "");
 	return 0;
 }
 

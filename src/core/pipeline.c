@@ -8,6 +8,7 @@
 
 #include "ackfilter.h"
 #include "events.h"
+#include "limits.h"
 #include "local_reply.h"
 #include "pipeline.h"
 #include "route_count.h"
@@ -55,6 +56,10 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 		return false;
 	}
 	sls_stat_inc(h->stats, SLS_ST_RCV_REQUESTS);
+	/* Per-source limits (SPEC 9, limits.c): a request from a source
+	   over limits.rate stops here, before any check or route. */
+	if (!sls_limits_admit(h, req))
+		return false;
 	req->ruri = msg->ruri;
 	if (sls_sip_check(msg) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
@@ -78,8 +83,10 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 		return outcome(h, r, drop(h));
 	}
 	if (r == NULL) {
+		/* An automatic error reply; limits.error_rate (SPEC 9). */
 		if (req->err != SLS_E_NONE)
-			return sls_sl_reply_error(h, req, out);
+			return sls_limits_error_reply(h, req) &&
+			    sls_sl_reply_error(h, req, out);
 		return sls_sl_reply_default(h, req, out);
 	}
 

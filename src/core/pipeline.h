@@ -24,6 +24,7 @@ typedef struct sls_handler {
 	const sls_conf_t *conf;
 	sls_stats_slot_t *stats;	/* this process's slot */
 	sls_sigtable_t *sigtable;
+	sls_srctable_t *srctable;	/* per-source limits; NULL: none */
 	const sls_tagkey_t *tagkey;	/* signs to-tags (from sl.tag_secret) */
 	const sls_tagkey_t *tablekey;	/* keys the signature table; fixed for
 					   the life of the supervisor */

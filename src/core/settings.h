@@ -44,11 +44,24 @@ typedef struct sls_conf {
 		char *tag_secret;
 	} sl;
 
+	/* per-source limits (SPEC 9); see core/limits.h */
+	struct {
+		sls_cidr_t *trusted;	/* never limited */
+		size_t ntrusted;
+		unsigned rate;		/* requests/s; 0 = no limit */
+		unsigned burst;		/* as configured; 0 = rate */
+		unsigned block;		/* seconds */
+		unsigned error_rate;	/* error replies/s; 0 = no limit */
+		unsigned ipv6_prefix;
+		unsigned table_size;	/* power of two, restart only */
+	} limits;
+
 	sls_route_t *routes;
 	size_t nroutes;
 	/* xlog of event_route "sl:filtered-ack" / "sl:local-response" */
 	sls_tmpl_t *ev_filtered_ack;
 	sls_tmpl_t *ev_local_response;
+	sls_tmpl_t *ev_blocked;		/* event_route "sl:blocked" */
 } sls_conf_t;
 
 #endif

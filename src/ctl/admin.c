@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/limits.h"
 #include "lib/clock.h"
 #include "admin.h"
 #include "prom.h"
@@ -44,6 +45,10 @@ static int cmd_workers(const sls_admin_ops_t *, int, char **, sls_buf_t *,
     sls_buf_t *);
 static int cmd_sigtable(const sls_admin_ops_t *, int, char **, sls_buf_t *,
     sls_buf_t *);
+static int cmd_blocked(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
+static int cmd_unblock(const sls_admin_ops_t *, int, char **, sls_buf_t *,
+    sls_buf_t *);
 
 static const admin_cmd_t cmds[] = {
 	{ "ping", "ping", "check that the server answers", 0, cmd_ping },
@@ -63,6 +68,11 @@ static const admin_cmd_t cmds[] = {
 	{ "sigtable", "sigtable",
 	    "signature table: size, used, evictions, ack_timeout", 0,
 	    cmd_sigtable },
+	{ "blocked", "blocked",
+	    "blocked sources: address, seconds left, requests seen", 0,
+	    cmd_blocked },
+	{ "unblock", "unblock ADDR", "lift the block of a source", 1,
+	    cmd_unblock },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -255,7 +265,13 @@ cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
 	}
 
 	if (arg != NULL && strcmp(arg, "prometheus") == 0) {
-		sls_prom_collect(body, ops->shm);
+		const sls_conf_t *conf = ops->conf != NULL ?
+		    ops->conf(ops->arg) : NULL;
+		sls_src_params_t lim;
+
+		if (conf != NULL)
+			sls_limits_params(conf, &lim);
+		sls_prom_collect(body, ops->shm, conf != NULL ? &lim : NULL);
 		return ok(status);
 	}
 	sls_stats_sum(ops->shm->stats, SLS_STATS_SLOTS, v);
@@ -350,6 +366,89 @@ cmd_sigtable(const sls_admin_ops_t *ops, int argc, char **argv,
 	if (conf != NULL)
 		sls_buf_printf(body, "ack_timeout = %u\n",
 		    conf->sl.ack_timeout);
+	return ok(status);
+}
+
+/* ---- limits (SPEC 9): blocked, unblock ------------------------------- */
+
+#define BLOCKED_MAX	1000	/* lines of one "blocked" reply */
+
+static void
+blocked_line(void *arg, const sls_src_blocked_t *b)
+{
+	char text[SLS_SRC_TEXTLEN];
+
+	sls_limits_format(&b->src, text, sizeof(text));
+	sls_buf_printf(arg, "%s %u %u\n", text, (b->ms_left + 999) / 1000,
+	    b->requests);
+}
+
+/* The running config and the source table, or a 500. */
+static const sls_conf_t *
+limits_ready(const sls_admin_ops_t *ops, sls_buf_t *status, int *rc)
+{
+	const sls_conf_t *conf;
+
+	if ((*rc = no_shm(ops, status)) != 0)
+		return NULL;
+	conf = ops->conf != NULL ? ops->conf(ops->arg) : NULL;
+	if (conf == NULL || ops->shm->srctable == NULL) {
+		sls_buf_printf(status, "500 limits not available");
+		*rc = 500;
+	}
+	return conf;
+}
+
+static int
+cmd_blocked(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	const sls_conf_t *conf;
+	sls_src_params_t p;
+	size_t n;
+	int rc;
+
+	(void)argc;
+	(void)argv;
+	if ((conf = limits_ready(ops, status, &rc)) == NULL)
+		return rc;
+	sls_limits_params(conf, &p);
+	sls_buf_printf(body, "address seconds_left requests\n");
+	n = sls_srctable_blocked(ops->shm->srctable, &p, sls_now_ms(),
+	    BLOCKED_MAX, blocked_line, body);
+	if (n > BLOCKED_MAX)
+		sls_buf_printf(body, "and %zu more\n", n - BLOCKED_MAX);
+	return ok(status);
+}
+
+static int
+cmd_unblock(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	char text[SLS_SRC_TEXTLEN];
+	const sls_conf_t *conf;
+	sls_src_params_t p;
+	sls_src_t s;
+	int rc;
+
+	if ((conf = limits_ready(ops, status, &rc)) == NULL)
+		return rc;
+	if (argc < 2) {
+		sls_buf_printf(status, "400 usage: unblock ADDR");
+		return 400;
+	}
+	if (sls_limits_parse(ops->shm->srctable, conf, argv[1], &s) < 0) {
+		sls_buf_printf(status, "400 not an IP address ");
+		put_quoted(status, argv[1]);
+		return 400;
+	}
+	sls_limits_format(&s, text, sizeof(text));
+	sls_limits_params(conf, &p);
+	if (!sls_srctable_unblock(ops->shm->srctable, &s, &p, sls_now_ms())) {
+		sls_buf_printf(status, "400 not blocked: %s", text);
+		return 400;
+	}
+	sls_buf_printf(body, "unblocked %s\n", text);
 	return ok(status);
 }
 

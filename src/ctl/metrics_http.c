@@ -59,16 +59,23 @@ answer_text(struct MHD_Connection *c, unsigned code, const char *text,
 	return ret;
 }
 
+/* What a request reads: the segment, and the limits for the blocked
+   sources gauge (NULL: none). */
+typedef struct source {
+	const sls_shm_t *shm;
+	const sls_src_params_t *lim;
+} source_t;
+
 /* The exposition, read from the segment now. */
 static enum MHD_Result
-answer_metrics(struct MHD_Connection *c, const sls_shm_t *shm)
+answer_metrics(struct MHD_Connection *c, const source_t *src)
 {
 	struct MHD_Response *r;
 	enum MHD_Result ret;
 	sls_buf_t b;
 
 	memset(&b, 0, sizeof(b));
-	sls_prom_collect(&b, shm);
+	sls_prom_collect(&b, src->shm, src->lim);
 	if (b.failed || b.data == NULL) {
 		sls_buf_free(&b);
 		return answer_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR,
@@ -114,12 +121,12 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 }
 
 static struct MHD_Daemon *
-start(int fd, const sls_shm_t *shm)
+start(int fd, const source_t *src)
 {
 	struct MHD_Daemon *d;
 
 	d = MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_ERROR_LOG, 0, NULL, NULL,
-	    on_request, (void *)shm,
+	    on_request, (void *)src,
 	    MHD_OPTION_LISTEN_SOCKET, (MHD_socket)fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)SLS_METRICS_MAX_CONNS,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)SLS_METRICS_TIMEOUT_S,
@@ -148,13 +155,15 @@ wait_time(struct MHD_Daemon *d)
 
 int
 sls_metrics_http_serve(int fd, const sls_shm_t *shm,
-    volatile sig_atomic_t *stop, const sigset_t *mask)
+    const sls_src_params_t *lim, volatile sig_atomic_t *stop,
+    const sigset_t *mask)
 {
+	const source_t src = { shm, lim };
 	const union MHD_DaemonInfo *info;
 	struct MHD_Daemon *d;
 	int rc = 0;
 
-	if ((d = start(fd, shm)) == NULL)
+	if ((d = start(fd, &src)) == NULL)
 		return -1;
 	info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_EPOLL_FD);
 	if (info == NULL) {

@@ -26,12 +26,14 @@
 
 /*
  * Serve on the listening socket fd until *stop is set (by a signal
- * handler of the caller's); shm is only read. The caller keeps the
+ * handler of the caller's); shm is only read, lim gives the limits for
+ * the gauge of blocked sources (NULL: none). The caller keeps the
  * signals that stop it blocked; they are let in (mask) only while the
  * loop waits. Returns 0 when stopped, -1 (logged) if the server cannot
  * start or its wait fails.
  */
 int sls_metrics_http_serve(int fd, const sls_shm_t *shm,
-    volatile sig_atomic_t *stop, const sigset_t *mask);
+    const sls_src_params_t *lim, volatile sig_atomic_t *stop,
+    const sigset_t *mask);
 
 #endif

@@ -38,6 +38,14 @@
  *                                     (route families only when a route
  *                                     of that kind exists)
  *
+ * and, from sls_prom_write_limits (SPEC 9):
+ *
+ *   core:limited                      slserver_limited_total
+ *   core:blocks                       slserver_blocks_total
+ *   core:error_replies_limited        slserver_error_replies_limited_total
+ *   shm:srctable_evictions            slserver_srctable_evictions_total
+ *   (sources blocked now, a scan)     slserver_blocked_sources (gauge)
+ *
  * Every family has one "# HELP" and one "# TYPE" line before its samples;
  * no timestamps; the output ends with a newline.
  *
@@ -247,16 +255,51 @@ sls_prom_routes(const sls_shm_t *shm, sls_route_sample_t **out)
 	    SLS_ROUTE_SLOTS);
 }
 
+static const prom_simple_t limits_counters[] = {
+	{ "slserver_limited_total", SLS_ST_LIMITED,
+	    "Requests dropped because their source is blocked (limits)." },
+	{ "slserver_blocks_total", SLS_ST_BLOCKS,
+	    "Blocks started: a source went over limits.rate." },
+	{ "slserver_error_replies_limited_total", SLS_ST_ERR_LIMITED,
+	    "Automatic error replies not sent: over limits.error_rate." },
+	{ "slserver_srctable_evictions_total", SLS_ST_SRCTABLE_EVICTIONS,
+	    "Sources evicted from a full window of the source table." },
+};
+
 void
-sls_prom_collect(sls_buf_t *out, const sls_shm_t *shm)
+sls_prom_write_limits(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
+    uint64_t blocked_sources)
 {
-	uint64_t v[SLS_ST_COUNT];
+	size_t i;
+
+	for (i = 0; i < sizeof(limits_counters) / sizeof(limits_counters[0]);
+	    i++) {
+		put_help(out, limits_counters[i].name, "counter",
+		    limits_counters[i].help);
+		sls_buf_printf(out, "%s %" PRIu64 "\n", limits_counters[i].name,
+		    v[limits_counters[i].id]);
+	}
+	put_help(out, "slserver_blocked_sources", "gauge",
+	    "Sources blocked now (limits).");
+	sls_buf_printf(out, "slserver_blocked_sources %" PRIu64 "\n",
+	    blocked_sources);
+}
+
+void
+sls_prom_collect(sls_buf_t *out, const sls_shm_t *shm,
+    const sls_src_params_t *lim)
+{
+	uint64_t v[SLS_ST_COUNT], now = sls_now_ms(), blocked = 0;
 	sls_route_sample_t *routes;
 	size_t n;
 
 	sls_stats_sum(shm->stats, SLS_STATS_SLOTS, v);
-	sls_prom_write(out, v, sls_sigtable_used(shm->sigtable, sls_now_ms()),
+	sls_prom_write(out, v, sls_sigtable_used(shm->sigtable, now),
 	    shm->sigtable->size);
+	if (lim != NULL && shm->srctable != NULL)
+		blocked = sls_srctable_blocked(shm->srctable, lim, now, 0,
+		    NULL, NULL);
+	sls_prom_write_limits(out, v, blocked);
 	n = sls_prom_routes(shm, &routes);
 	sls_prom_write_routes(out, routes, n);
 	free(routes);

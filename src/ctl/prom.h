@@ -26,9 +26,18 @@ void sls_prom_write_routes(sls_buf_t *out, const sls_route_sample_t *s,
 size_t sls_prom_routes(const sls_shm_t *shm, sls_route_sample_t **out);
 /*
  * Everything, read from the segment: what "stats prometheus" and GET
- * /metrics serve.
+ * /metrics serve. lim: the limits in force, for the gauge of blocked
+ * sources (NULL: none counted).
  */
-void sls_prom_collect(sls_buf_t *out, const sls_shm_t *shm);
+void sls_prom_collect(sls_buf_t *out, const sls_shm_t *shm,
+    const sls_src_params_t *lim);
+/*
+ * Append the metrics of the per-source limits (SPEC 9): the counters
+ * core:limited, core:blocks, core:error_replies_limited,
+ * shm:srctable_evictions and the gauge of the sources blocked now.
+ */
+void sls_prom_write_limits(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
+    uint64_t blocked_sources);
 /* Append s escaped as a label value (backslash, quote, newline). */
 void sls_prom_escape(sls_buf_t *out, const char *s);
 

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "core/limits.h"
 #include "ctl/metrics_http.h"
 #include "daemon.h"
 #include "lib/clock.h"
@@ -138,6 +139,7 @@ child_init(sup_t *s, pid_t parent, sigset_t *mask)
 static void __attribute__((noreturn))
 run_child(sup_t *s, pid_t parent)
 {
+	sls_src_params_t lim;
 	sigset_t mask;
 
 	setproctitle("metrics");
@@ -145,7 +147,10 @@ run_child(sup_t *s, pid_t parent)
 	if (child_init(s, parent, &mask) < 0)
 		exit(stop_flag ? 0 : EXIT_INIT);
 	sls_log(LOG_DEBUG, "serving /metrics");
-	exit(sls_metrics_http_serve(s->metrics.fd, &s->shm, &stop_flag,
+	/* the limits at its start: a reload that changes limits.block
+	   shifts the blocked-sources gauge until it is restarted */
+	sls_limits_params(s->conf, &lim);
+	exit(sls_metrics_http_serve(s->metrics.fd, &s->shm, &lim, &stop_flag,
 	    &mask) == 0 ? 0 : EXIT_INIT);
 }
 

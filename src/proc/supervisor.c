@@ -165,7 +165,8 @@ acquire(sup_t *s)
 	}
 	if (sls_sockets_open(s) < 0 || sls_metrics_open(s) < 0)
 		return -1;
-	if (sls_shm_create(&s->shm, conf->sl.table_size) < 0) {
+	if (sls_shm_create_sized(&s->shm, &(sls_shm_sizing_t){
+	    conf->sl.table_size, conf->limits.table_size }) < 0) {
 		sls_warn("creating shared memory (%u table slots)",
 		    conf->sl.table_size);
 		return -1;

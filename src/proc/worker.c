@@ -320,6 +320,7 @@ worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
 	h->conf = a->conf;
 	h->stats = &a->shm->stats[a->slot];
 	h->sigtable = a->shm->sigtable;
+	h->srctable = a->shm->srctable;		/* limits (SPEC 9) */
 	h->tagkey = a->tagkey;
 	h->tablekey = a->tablekey;
 	h->routes = sls_routestats_block(a->shm->routestats, a->slot);

@@ -179,7 +179,7 @@ check_start_line(sls_msg_t *msg)
 		set_err(msg, SLS_E_RURI_SCHEME);
 }
 
-/* The top Via; true when it has a sent-by host to answer. */
+/* The top Via; true when a reply may be addressed by it (SPEC 9). */
 static bool
 check_via(sls_msg_t *msg)
 {
@@ -190,7 +190,7 @@ check_via(sls_msg_t *msg)
 	msg->via.hdr = (unsigned)msg->first[SLS_HDR_VIA];
 	set_err(msg, sls_via_parse(msg->hdrs[msg->via.hdr].value,
 	    &msg->via));
-	return msg->via.host.len > 0;
+	return msg->via.answerable;
 }
 
 /* From or To: present, once, well formed (the first one is parsed). */
@@ -254,11 +254,15 @@ check_cseq(sls_msg_t *msg, unsigned n)
  * inv2543 asks that they be accepted, and neither the reply nor the ACK
  * filter needs it (an empty tag is hashed and keyed like any other).
  *
- * addressable: the top Via has a sent-by host, From, To, Call-ID and
- * CSeq are present and not empty (malformed ones are still copied into
- * the reply as they are, so e.g. quotbal, baddn, scalar02 and "CSeq: one
- * OPTIONS" get their 400). With several From/To/Call-ID/CSeq the first
- * one is used.
+ * addressable (SPEC 9, what may be answered at all): the start line
+ * parses (method token, a Request-URI word, SIP/DIGITS.DIGITS: SIP/3.0
+ * gets its 505), the top Via is SIP/2.0/UDP with a valid sent-by, and
+ * From, To, Call-ID and CSeq are present and not empty (malformed ones
+ * are still copied into the reply as they are, so e.g. quotbal, baddn
+ * and "CSeq: one OPTIONS" get their 400). Everything else is dropped:
+ * the less a request must hold to be answered, the better a reflector a
+ * server is for forged sources. With several From/To/Call-ID/CSeq the
+ * first one is used.
  * Responses get the same parsing (Via, From, To, Call-ID, CSeq) but are
  * never addressable.
  */
@@ -287,7 +291,8 @@ sls_sip_check(sls_msg_t *msg)
 	cseq_ok = check_cseq(msg, n.cseq);
 
 	/* nothing is ever sent in answer to a response */
-	msg->addressable = msg->is_request && via_ok && n.from > 0 &&
+	msg->addressable = msg->is_request &&
+	    sls_sip_request_line_ok(msg) && via_ok && n.from > 0 &&
 	    n.to > 0 && sls_sip_hdr(msg, SLS_HDR_FROM)->value.len > 0 &&
 	    sls_sip_hdr(msg, SLS_HDR_TO)->value.len > 0 &&
 	    msg->callid.len > 0 && cseq_ok;

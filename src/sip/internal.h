@@ -22,6 +22,10 @@ set_err(sls_msg_t *msg, enum sls_err e)
 
 /* parse.c: a Content-Length value, digits only; huge values saturate. */
 bool sls_sip_parse_clen(sls_str_t v, long *out);
+/* parse.c: "SIP" "/" 1*DIGIT "." 1*DIGIT, "SIP" in any case */
+bool sls_sip_version_ok(sls_str_t v);
+/* parse.c: method token, a Request-URI word, a SIP-Version (SPEC 9) */
+bool sls_sip_request_line_ok(const sls_msg_t *msg);
 
 /* params.c: one ";name[=value]" of a param list; value keeps its quotes. */
 struct sls_param {

@@ -21,6 +21,22 @@
 #include "lex.h"
 #include "lib/num.h"
 
+/* SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT (RFC 3261 §25.1). */
+bool
+sls_sip_version_ok(sls_str_t v)
+{
+	const char *p, *q, *e = v.s + v.len;
+
+	if (v.len < 7 || !ceq(v.s, "SIP/", 4))
+		return false;
+	p = v.s + 4;
+	q = skip_digits(p, e);
+	if (q == p || q == e || *q != '.')
+		return false;
+	p = q + 1;
+	return p < e && skip_digits(p, e) == e;
+}
+
 /* Content-Length value: digits only; huge values saturate. */
 bool
 sls_sip_parse_clen(sls_str_t v, long *out)
@@ -65,6 +81,20 @@ msg_reset(sls_msg_t *msg, const char *buf)
 	msg->addressable = false;
 }
 
+/*
+ * The Request-Line parses: a method token, a Request-URI (a non-empty
+ * word; its syntax is a 400 of its own) and a SIP-Version. Without that
+ * a request is never answered (SPEC 9): "X a SIP/" gets no 505.
+ */
+bool
+sls_sip_request_line_ok(const sls_msg_t *msg)
+{
+	const char *m = msg->method.s, *me = m + msg->method.len;
+
+	return msg->method.len > 0 && skip_token(m, me) == me &&
+	    msg->ruri.len > 0 && sls_sip_version_ok(msg->version);
+}
+
 /* Request-Line or Status-Line in [b, e) (line end excluded). 0 or -1. */
 static int
 parse_start_line(sls_msg_t *msg, const char *b, const char *e)
@@ -107,9 +137,8 @@ parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 	while (v > w && is_sp(v[-1]))
 		v--;
 	msg->ruri = mkstr(w, v);
-	if (msg->method.len == 0 || msg->ruri.len == 0 ||
-	    skip_token(b, msg->method.s + msg->method.len) !=
-	    msg->method.s + msg->method.len)
+	/* what SPEC 9 asks before a request may be answered at all */
+	if (!sls_sip_request_line_ok(msg))
 		set_err(msg, SLS_E_BAD_START_LINE);
 	return 0;
 }

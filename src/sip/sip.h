@@ -108,6 +108,8 @@ typedef struct sls_via {
 	sls_str_t received_param; /* the ";received=X" span, to be replaced */
 	const char *params_end;	/* end of this via-parm's params */
 	unsigned hdr;		/* index of its header in msg->hdrs */
+	bool answerable;	/* SIP/2.0/UDP and a valid sent-by (SPEC 9):
+				   a reply can be addressed by it */
 } sls_via_t;
 
 /* A name-addr or addr-spec header (From, To) with its tag. */
@@ -150,11 +152,13 @@ typedef struct sls_msg {
 	long content_length;	/* first Content-Length, -1 when absent or
 				   malformed (set by sls_sip_parse) */
 	enum sls_err err;	/* first failed check; SLS_E_NONE if none */
-	bool addressable;	/* a reply can be built and sent: a request
-				   whose top Via has a sent-by host, From, To,
-				   Call-ID and CSeq are present and not empty
-				   (malformed is fine: they are copied); with
-				   duplicates the first header counts */
+	bool addressable;	/* a reply may be sent (SPEC 9): a request
+				   whose start line parses, whose top Via
+				   is SIP/2.0/UDP with a valid sent-by, and
+				   whose From, To, Call-ID and CSeq are
+				   present and not empty (malformed is fine:
+				   they are copied); with duplicates the
+				   first header counts */
 } sls_msg_t;
 
 /*

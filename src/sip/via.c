@@ -116,13 +116,19 @@ via_params(const char **pp, const char *end, sls_via_t *v)
 
 /*
  * One via-parm at *pp into v. On success *pp is at the comma before the
- * next via-parm or at end. On failure v holds what was found: a sent-by
- * host found makes the request addressable all the same.
+ * next via-parm or at end. On failure v holds what was found.
+ *
+ * v->answerable (SPEC 9): the sent-protocol is SIP/2.0/UDP and the
+ * sent-by is valid and ends where params, the next via-parm or the value
+ * do; malformed params after it (badinv01) leave it answerable, so the
+ * 400 can say what was wrong. Anything else is never answered: a reply
+ * to a sent-by we cannot parse, or over a transport we do not speak,
+ * would only reflect traffic.
  */
 static enum sls_err
 via_parm(const char **pp, const char *end, sls_via_t *v)
 {
-	const char *p = *pp, *start = *pp;
+	const char *p = *pp, *start = *pp, *q;
 	bool sip20, ok;
 
 	if (sent_protocol(&p, end, v, &sip20) < 0)
@@ -132,6 +138,9 @@ via_parm(const char **pp, const char *end, sls_via_t *v)
 			v->whole = mkstr(start, v->host.s + v->host.len);
 		return SLS_E_BAD_VIA;
 	}
+	q = skip_ws(p, end);
+	v->answerable = sip20 && STR_CASEIS(v->transport, "UDP") &&
+	    (q == end || *q == ';' || *q == ',');
 	ok = via_params(&p, end, v);
 	/* then the end of the value or a comma and the next via-parm */
 	if (p < end && *p != ',')

@@ -17,8 +17,9 @@
  * Parse a Via header value: its first via-parm into via (zeroed by the
  * caller; via->hdr is left alone), the others only checked, none of them
  * may be empty or malformed. SLS_E_NONE, or SLS_E_BAD_VIA with as much of
- * via filled in as could be found: a sent-by host still makes the request
- * addressable.
+ * via filled in as could be found. via->answerable tells whether a reply
+ * may be addressed by it (SIP/2.0/UDP and a valid sent-by), whatever the
+ * params and later via-parms hold.
  */
 enum sls_err sls_via_parse(sls_str_t value, sls_via_t *via);
 

@@ -32,7 +32,9 @@ usage: run.sh [options]
   -W LIST    worker counts ("1 2")
   -M LIST    socket modes ("shared reuseport")
   -k LIST    workloads ("invite-ack invite options")
-  -x LIST    responders ("slserver bare kamailio"; missing ones are skipped)
+  -x LIST    responders ("slserver bare kamailio"; missing ones are skipped;
+             also slserver-limits: slserver with the per-source limits on
+             at a rate that never blocks, to measure their cost)
   -w N       loadgen window of outstanding requests (64)
   -s N       loadgen source sockets (1: one upstream address and port)
   -G         loadgen sends its batches with UDP GSO (cheaper for loadgen;
@@ -117,7 +119,7 @@ done
 active=
 for r in $responders; do
 	case $r in
-	slserver) bin=$SLSERVER ;;
+	slserver | slserver-limits) bin=$SLSERVER ;;
 	bare) bin=$BARE ;;
 	kamailio) bin=$KAMAILIO ;;
 	*) die "unknown responder $r" ;;
@@ -251,7 +253,7 @@ start_responder() {
 	local r=$1 workers=$2 mode=$3 code=$4 port=$5 dir=$6
 	rlog=$dir/$r.log
 	case $r in
-	slserver)
+	slserver | slserver-limits)
 		cat > "$dir/slserver.conf" <<EOF
 listen = {"udp:127.0.0.1:$port"}
 workers = $workers
@@ -268,6 +270,14 @@ route "options" {
 route "invite" {
 	method = {"INVITE"}
 	sl_send_reply = "404 Not Found"
+}
+EOF
+		# every request through the source table, none ever blocked
+		[ "$r" = slserver-limits ] && cat >> "$dir/slserver.conf" <<EOF
+limits {
+	trusted = {}
+	rate = 1000000
+	burst = 1000000
 }
 EOF
 		setsid taskset -c "$rs_cpus" "$SLSERVER" -d -l err \
@@ -601,6 +611,14 @@ done
 				    "$(ratios peak 8 "$wl" "$wk" "$mo" bare kamailio)" \
 				    "$(ratios lat 12 "$wl" "$wk" "$mo" slserver kamailio)" \
 				    "$(ratios peak 9 "$wl" "$wk" "$mo" slserver bare)"
+				case " $active " in
+				*" slserver-limits "*)
+					printf '%-10s %2s %-9s limits on/off (of medians/per pair): cpu_us %s, replies/s %s\n' \
+					    "$wl" "$wk" "$mo" \
+					    "$(ratios peak 9 "$wl" "$wk" "$mo" slserver-limits slserver)" \
+					    "$(ratios peak 8 "$wl" "$wk" "$mo" slserver-limits slserver)"
+					;;
+				esac
 			done
 		done
 	done

@@ -802,7 +802,7 @@ START_TEST(err_event_route)
 {
 	load_err("# x\nevent_route \"sl:nope\" {\n\txlog = \"x\"\n}\n", NAME
 	    ":2: unknown event_route \"sl:nope\" (known: sl:filtered-ack, "
-	    "sl:local-response)");
+	    "sl:local-response, sl:blocked)");
 	load_err("event_route \"sl:local-response\" {\n\n"
 	    "\txlog = \"$rs $bogus\"\n}\n", NAME
 	    ":3: xlog: unknown variable $bogus");
@@ -824,7 +824,7 @@ START_TEST(err_file)
 		":20: ruri: bad regular expression \"sip:(unclosed\": "
 		    "Unmatched ( or \\(",
 		":24: unknown event_route \"sl:no-such-event\" (known: "
-		    "sl:filtered-ack, sl:local-response)",
+		    "sl:filtered-ack, sl:local-response, sl:blocked)",
 	};
 	const char *path = SLS_TEST_SRCDIR "/conf/bad-lines.conf";
 	sls_errlist_t e = { NULL, 0 };
@@ -1148,7 +1148,10 @@ START_TEST(option_names)
 		"server_header", "max_message", "metrics_listen",
 		"sl.default_code",
 		"sl.default_reason", "sl.bind_tm", "sl.ack_timeout",
-		"sl.table_size", "sl.tag_secret", "route.method", "route.ruri",
+		"sl.table_size", "sl.tag_secret", "limits.trusted",
+		"limits.rate", "limits.burst", "limits.block",
+		"limits.error_rate", "limits.ipv6_prefix", "limits.table_size",
+		"route.method", "route.ruri",
 		"route.from", "route.to", "route.source", "route.header",
 		"route.error", "route.xlog", "route.set_ruri",
 		"route.append_branch", "route.append_to_reply",
@@ -1181,6 +1184,9 @@ START_TEST(option_names_known)
 			snprintf(buf, sizeof(buf), "%s = \"zz\"\n", name);
 		else if (strncmp(name, "sl.", 3) == 0)
 			snprintf(buf, sizeof(buf), "sl {\n%s = \"zz\"\n}\n",
+			    dot + 1);
+		else if (strncmp(name, "limits.", 7) == 0)
+			snprintf(buf, sizeof(buf), "limits {\n%s = \"zz\"\n}\n",
 			    dot + 1);
 		else if (strncmp(name, "route.", 6) == 0)
 			snprintf(buf, sizeof(buf), "route \"r\" {\n%s = "

@@ -611,10 +611,14 @@ START_TEST(test_stats)
 	    "core:oversize = 0\n"
 	    "core:worker_restarts = 0\n"
 	    "core:reloads = 2\n"
-	    "core:reload_failures = 0\n");
+	    "core:reload_failures = 0\n"
+	    "core:limited = 0\n"
+	    "core:blocks = 0\n"
+	    "core:error_replies_limited = 0\n");
 	ck_assert_str_eq(exchange(":stats:r5\nshm\n\n", "r5"),
 	    "200 OK\n"
 	    "shm:sigtable_evictions = 5\n"
+	    "shm:srctable_evictions = 0\n"
 	    "shm:sigtable_used = 3\n"
 	    "shm:sigtable_size = 1024\n");
 	ck_assert_str_eq(exchange(":stats:r6\nshm:sigtable_used\n\n", "r6"),
@@ -634,8 +638,10 @@ START_TEST(test_stats)
 	    "sl:200_replies = 0\n"));
 	ck_assert(strstr(r, "\nsl:404_replies = 7\nsl:407_replies = 0\n"));
 	ck_assert(strstr(r, "\ncore:reload_failures = 0\n"
-	    "shm:sigtable_evictions = 5\nshm:sigtable_used = 3\n"
-	    "shm:sigtable_size = 1024\n") + 100 == r + strlen(r));
+	    "shm:sigtable_evictions = 5\ncore:limited = 0\ncore:blocks = 0\n"
+	    "core:error_replies_limited = 0\nshm:srctable_evictions = 0\n"
+	    "shm:sigtable_used = 3\nshm:sigtable_size = 1024\n") + 191 ==
+	    r + strlen(r));
 	{
 		const char *p;
 		int lines = 0;

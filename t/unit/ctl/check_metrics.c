@@ -56,7 +56,7 @@ serve(int fd)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sigemptyset(&none);
-	_exit(sls_metrics_http_serve(fd, &shm, &stop_flag, &none) == 0 ?
+	_exit(sls_metrics_http_serve(fd, &shm, NULL, &stop_flag, &none) == 0 ?
 	    0 : 3);
 }
 
@@ -172,7 +172,7 @@ START_TEST(get_metrics)
 	    "text/plain; version=0.0.4\r\n"));
 	/* the body is what "stats prometheus" says */
 	memset(&want, 0, sizeof(want));
-	sls_prom_collect(&want, &shm);
+	sls_prom_collect(&want, &shm, NULL);
 	ck_assert_str_eq(body_of(r), want.data);
 	ck_assert_ptr_nonnull(strstr(body_of(r),
 	    "\nslserver_requests_received_total 42\n"));

@@ -541,6 +541,27 @@ START_TEST(test_zero_counters)
 }
 END_TEST
 
+/* The limits families (SPEC 9), alone and after the others: valid. */
+START_TEST(test_limits)
+{
+	sls_buf_t b;
+	val_t v;
+
+	memset(&b, 0, sizeof(b));
+	sls_prom_write_limits(&b, vals, 3);
+	ck_assert_msg(validate(b.data, &v), "%s", v.err);
+	ck_assert(strstr(b.data, "# TYPE slserver_limited_total counter\n"
+	    "slserver_limited_total 396\n") != NULL);
+	ck_assert(strstr(b.data, "\nslserver_error_replies_limited_total "
+	    "418\n") != NULL);
+	ck_assert(strstr(b.data, "# TYPE slserver_blocked_sources gauge\n"
+	    "slserver_blocked_sources 3\n") != NULL);
+	sls_buf_free(&b);
+	sls_prom_write_limits(&out, vals, 0);
+	ck_assert_msg(validate(out.data, &v), "%s", v.err);
+}
+END_TEST
+
 static Suite *
 prom_suite(void)
 {
@@ -557,6 +578,7 @@ prom_suite(void)
 	tcase_add_test(tc, test_escape);
 	tcase_add_test(tc, test_escaped_label_validates);
 	tcase_add_test(tc, test_zero_counters);
+	tcase_add_test(tc, test_limits);
 	suite_add_tcase(s, tc);
 	return s;
 }

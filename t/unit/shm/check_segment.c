@@ -52,6 +52,8 @@ check_layout(const sls_shm_layout_t *l, uint32_t table_size)
 	    SLS_STATS_SLOTS * sizeof(sls_worker_status_t));
 	ck_assert_uint_eq(l->region[SLS_SHM_SIGTABLE].size,
 	    sls_sigtable_bytes(table_size));
+	ck_assert_uint_eq(l->region[SLS_SHM_SRCTABLE].size,
+	    sls_srctable_bytes(SLS_SRC_DEFAULT_SIZE));
 }
 
 START_TEST(test_layout_rules)
@@ -67,6 +69,7 @@ START_TEST(test_layout_rules)
 	ck_assert_str_eq(l.region[SLS_SHM_STATS].name, "stats");
 	ck_assert_str_eq(l.region[SLS_SHM_STATUS].name, "status");
 	ck_assert_str_eq(l.region[SLS_SHM_SIGTABLE].name, "sigtable");
+	ck_assert_str_eq(l.region[SLS_SHM_SRCTABLE].name, "srctable");
 }
 END_TEST
 
@@ -80,6 +83,13 @@ START_TEST(test_layout_bad_sizes)
 	errno = 0;
 	ck_assert_int_eq(sls_shm_layout(1000, &l), -1);
 	ck_assert_int_eq(errno, EINVAL);
+	/* the source table's size too */
+	errno = 0;
+	ck_assert_int_eq(sls_shm_layout_sized(&(sls_shm_sizing_t){ 1024,
+	    1000 }, &l), -1);
+	ck_assert_int_eq(errno, EINVAL);
+	ck_assert_int_eq(sls_shm_layout_sized(&(sls_shm_sizing_t){ 1024,
+	    4 }, &l), -1);
 }
 END_TEST
 
@@ -121,7 +131,17 @@ START_TEST(test_header_matches_layout)
 		    sls_shm_region(&shm, SLS_SHM_STATUS));
 		ck_assert_ptr_eq(shm.sigtable,
 		    sls_shm_region(&shm, SLS_SHM_SIGTABLE));
+		ck_assert_uint_eq(shm.hdr->srctable_off,
+		    shm.hdr->off[SLS_SHM_SRCTABLE]);
+		ck_assert_ptr_eq(shm.srctable,
+		    sls_shm_region(&shm, SLS_SHM_SRCTABLE));
+		ck_assert_uint_eq(shm.hdr->src_size, SLS_SRC_DEFAULT_SIZE);
+		ck_assert_uint_eq(shm.srctable->size, SLS_SRC_DEFAULT_SIZE);
 		ck_assert_int_eq(sls_shm_check(&shm), 0);
+		/* a header that lies about the source table is refused */
+		shm.hdr->src_size /= 2;
+		ck_assert_int_eq(sls_shm_check(&shm), -1);
+		shm.hdr->src_size *= 2;
 		/* a header from another region table is refused */
 		shm.hdr->nregions++;
 		ck_assert_int_eq(sls_shm_check(&shm), -1);

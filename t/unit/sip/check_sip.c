@@ -246,6 +246,13 @@ END_TEST
 
 START_TEST(test_start_line)
 {
+	static const char *const badvers[] = {
+		"SIP/", "SIP/2", "SIP/2.", "SIP/.0", "SIP/2.0x", "SIP/x.y",
+		"SIP/2..0", "SIP/2,0", "SIP//2.0",
+	};
+	char m[512];
+	size_t i;
+
 	/* liberal: several SP/HT between elements and after the version */
 	ck_assert_int_eq(parse_check("INVITE \t sip:b@c \tSIP/2.0 \t\r\n"
 	    BASE("INVITE")), 0);
@@ -259,13 +266,16 @@ START_TEST(test_start_line)
 	ck_assert_int_eq(parse_check("options sip:b@c SIP/2.0\r\n"
 	    BASE("options")), 0);
 	ck_assert_int_eq(msg.method_id, SLS_M_OTHER);
+	/* SPEC 9: a start line that does not parse is never answered */
 	ck_assert_int_eq(parse_check("OPT<IONS sip:b@c SIP/2.0\r\n"
 	    BASE("OPTIONS")), -1);
 	ck_err(SLS_E_BAD_START_LINE);
-	ck_assert(msg.addressable);
+	ck_assert(!msg.addressable);
 	ck_assert_int_eq(parse_check("OPTIONS SIP/2.0\r\n" BASE("OPTIONS")),
 	    -1);
 	ck_err(SLS_E_BAD_START_LINE);
+	ck_assert(!msg.addressable);
+	/* a version that parses gets its 505 */
 	ck_assert_int_eq(parse_check("OPTIONS sip:b@c SIP/2.1\r\n"
 	    BASE("OPTIONS")), -1);
 	ck_err(SLS_E_BAD_VERSION);
@@ -273,6 +283,20 @@ START_TEST(test_start_line)
 	ck_assert_int_eq(parse_check("OPTIONS sip:b@c SIP/2.00\r\n"
 	    BASE("OPTIONS")), -1);
 	ck_err(SLS_E_BAD_VERSION);
+	ck_assert(msg.addressable);
+	ck_assert_int_eq(parse_check("OPTIONS sip:b@c sip/3.0\r\n"
+	    BASE("OPTIONS")), -1);
+	ck_err(SLS_E_BAD_VERSION);
+	ck_assert(msg.addressable);
+	/* one that does not is a malformed start line, dropped */
+	for (i = 0; i < sizeof(badvers) / sizeof(badvers[0]); i++) {
+		snprintf(m, sizeof(m), "OPTIONS sip:b@c %s\r\n%s",
+		    badvers[i], BASE("OPTIONS"));
+		ck_assert_int_eq(parse_check(m), -1);
+		ck_assert_msg(msg.err == SLS_E_BAD_START_LINE, "%s: %s",
+		    badvers[i], sls_err_detail(msg.err));
+		ck_assert_msg(!msg.addressable, "%s", badvers[i]);
+	}
 	ck_assert_int_eq(parse("OPTIONS sip:b@c HTTP/1.0\r\n" BASE("OPTIONS")),
 	    -1);
 }
@@ -519,6 +543,9 @@ START_TEST(test_via_basic)
 	const char *v;
 
 	ck_assert_int_eq(parse_check(m), 0);
+	/* SPEC 9: well formed, but no reply goes over UDP to a TCP Via */
+	ck_assert(!msg.via.answerable);
+	ck_assert(!msg.addressable);
 	v = msg.hdrs[0].value.s;
 	ck_str(msg.via.transport, "TCP");
 	ck_str(msg.via.host, "host.example.com");
@@ -540,6 +567,8 @@ START_TEST(test_via_basic)
 	    FROM TO CID CSEQ("OPTIONS")), 0);
 	ck_assert_uint_eq(msg.via.hdr, 1);
 	ck_str(msg.via.host, "192.0.2.7");
+	ck_assert(msg.via.answerable);	/* sip and udp in any case */
+	ck_assert(msg.addressable);
 	ck_assert_uint_eq(msg.via.port.len, 0);
 	ck_assert_uint_eq(msg.via.port_num, 0);
 	ck_assert(msg.via.rport);
@@ -662,21 +691,25 @@ START_TEST(test_via_errors)
 		{ "Via: SIP/2.0/UDP  \r\n", false },
 		{ "Via: /2.0/UDP h\r\n", false },
 		{ "Via:\r\n", false },
-		{ "Via: SIP/2.0/UDP h:0\r\n", true },
-		{ "Via: SIP/2.0/UDP h:65536\r\n", true },
-		{ "Via: SIP/2.0/UDP h:\r\n", true },
-		{ "Via: SIP/2.0/UDP h:50a\r\n", true },
+		/* SPEC 9: no valid sent-by, no reply */
+		{ "Via: SIP/2.0/UDP h:0\r\n", false },
+		{ "Via: SIP/2.0/UDP h:65536\r\n", false },
+		{ "Via: SIP/2.0/UDP h:\r\n", false },
+		{ "Via: SIP/2.0/UDP h:50a\r\n", false },
+		/* malformed params after a valid sent-by: the 400 says so */
 		{ "Via: SIP/2.0/UDP h;;branch=z9hG4bK1\r\n", true },
 		{ "Via: SIP/2.0/UDP h;branch\r\n", true },
 		{ "Via: SIP/2.0/UDP h;branch=\r\n", true },
 		{ "Via: SIP/2.0/UDP h;received\r\n", true },
 		{ "Via: SIP/2.0/UDP h;rport=x\r\n", true },
 		{ "Via: SIP/2.0/UDP h;rport=99999\r\n", true },
-		{ "Via: SIP/2.0/UDP h junk\r\n", true },
 		{ "Via: SIP/2.0/UDP h;branch=\"z9hG4bK1\r\n", true },
-		{ "Via: SIP/3.0/UDP h\r\n", true },
-		{ "Via: SIPX/2.0/UDP h\r\n", true },
-		{ "Via: SIP/2.0/UDP h<x>\r\n", true },
+		/* SPEC 9: not SIP/2.0/UDP, or no sent-by that ends cleanly */
+		{ "Via: SIP/2.0/UDP h junk\r\n", false },
+		{ "Via: SIP/3.0/UDP h\r\n", false },
+		{ "Via: SIPX/2.0/UDP h\r\n", false },
+		{ "Via: SIP/2.0/UDP h<x>\r\n", false },
+		{ "Via: a/b/c d\r\n", false },
 		{ "Via: SIP/2.0/UDP 192.0.2.15;;,;,,\r\n", true },
 		/* empty or malformed later items of the top Via (badinv01
 		   without its ";;") */
@@ -1260,14 +1293,20 @@ static const struct torture {
 	enum sls_err err;	/* msg.err after sls_sip_check */
 	bool addressable;
 } torture[] = {
+	/*
+	 * Not addressable since issue 12 (SPEC 9): a top Via that is not
+	 * SIP/2.0/UDP (TCP or TLS in intmeth, esc02, longreq, trws,
+	 * scalar02, unkscm, novelsc, bext01, regaut01; SIP/7.0/UDP in
+	 * badvers), which a UDP server cannot answer.
+	 */
 	/* 3.1.1 valid */
 	{ "wsinv", T_REQ, SLS_E_NONE, true },
-	{ "intmeth", T_REQ, SLS_E_NONE, true },
+	{ "intmeth", T_REQ, SLS_E_NONE, false },
 	{ "esc01", T_REQ, SLS_E_NONE, true },
 	{ "escnull", T_REQ, SLS_E_NONE, true },
-	{ "esc02", T_REQ, SLS_E_NONE, true },
+	{ "esc02", T_REQ, SLS_E_NONE, false },
 	{ "lwsdisp", T_REQ, SLS_E_NONE, true },
-	{ "longreq", T_REQ, SLS_E_NONE, true },
+	{ "longreq", T_REQ, SLS_E_NONE, false },
 	{ "dblreq", T_REQ, SLS_E_NONE, true },
 	{ "semiuri", T_REQ, SLS_E_NONE, true },
 	{ "transports", T_REQ, SLS_E_NONE, true },
@@ -1278,19 +1317,19 @@ static const struct torture {
 	{ "badinv01", T_REQ, SLS_E_BAD_VIA, true },
 	{ "clerr", T_REQ, SLS_E_CLEN_TOO_BIG, true },
 	{ "ncl", T_REQ, SLS_E_BAD_CLEN, true },
-	{ "scalar02", T_REQ, SLS_E_BAD_CSEQ, true },
+	{ "scalar02", T_REQ, SLS_E_BAD_CSEQ, false },
 	{ "scalarlg", T_RESP, SLS_E_BAD_CSEQ, false },
 	{ "quotbal", T_REQ, SLS_E_BAD_TO, true },
 	{ "ltgtruri", T_REQ, SLS_E_BAD_RURI, true },
 	{ "lwsruri", T_REQ, SLS_E_BAD_RURI, true },
 	{ "lwsstart", T_REQ, SLS_E_NONE, true },
-	{ "trws", T_REQ, SLS_E_NONE, true },
+	{ "trws", T_REQ, SLS_E_NONE, false },
 	{ "escruri", T_REQ, SLS_E_BAD_RURI, true },
 	{ "baddate", T_REQ, SLS_E_NONE, true },
 	{ "regbadct", T_REQ, SLS_E_NONE, true },
 	{ "badaspec", T_REQ, SLS_E_NONE, true },
 	{ "baddn", T_REQ, SLS_E_BAD_FROM, true },
-	{ "badvers", T_REQ, SLS_E_BAD_VERSION, true },
+	{ "badvers", T_REQ, SLS_E_BAD_VERSION, false },
 	{ "mismatch01", T_REQ, SLS_E_CSEQ_METHOD, true },
 	{ "mismatch02", T_REQ, SLS_E_CSEQ_METHOD, true },
 	{ "bigcode", T_NOTSIP, SLS_E_NONE, false },
@@ -1298,12 +1337,12 @@ static const struct torture {
 	{ "badbranch", T_REQ, SLS_E_NONE, true },
 	/* 3.3 application layer */
 	{ "insuf", T_REQ, SLS_E_NO_FROM, false },
-	{ "unkscm", T_REQ, SLS_E_RURI_SCHEME, true },
-	{ "novelsc", T_REQ, SLS_E_RURI_SCHEME, true },
+	{ "unkscm", T_REQ, SLS_E_RURI_SCHEME, false },
+	{ "novelsc", T_REQ, SLS_E_RURI_SCHEME, false },
 	{ "unksm2", T_REQ, SLS_E_NONE, true },
-	{ "bext01", T_REQ, SLS_E_NONE, true },
+	{ "bext01", T_REQ, SLS_E_NONE, false },
 	{ "invut", T_REQ, SLS_E_NONE, true },
-	{ "regaut01", T_REQ, SLS_E_NONE, true },
+	{ "regaut01", T_REQ, SLS_E_NONE, false },
 	{ "multi01", T_REQ, SLS_E_MULTI_FROM, true },
 	{ "mcl01", T_REQ, SLS_E_MULTI_CLEN, true },
 	{ "bcast", T_RESP, SLS_E_NONE, false },
@@ -1392,7 +1431,8 @@ ck_msg_inside(const char *b, size_t n)
 	ck_inside(b, n, msg.to.tag);
 	ck_inside(b, n, msg.callid);
 	ck_inside(b, n, msg.cseq_method);
-	if (msg.is_request)
+	/* a sound request is answered unless its Via is not UDP (SPEC 9) */
+	if (msg.is_request && msg.via.answerable)
 		REQUIRE(msg.err != SLS_E_NONE || msg.addressable);
 }
 
