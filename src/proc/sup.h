@@ -8,7 +8,6 @@
 #ifndef SLS_SUP_H
 #define SLS_SUP_H
 
-#include <libutil.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,6 +18,7 @@
 #include "ctl/fifo.h"
 #include "lib/buf.h"
 #include "lib/errlist.h"
+#include "pidfile.h"
 #include "privs.h"
 #include "shm/segment.h"
 #include "supervisor.h"
@@ -69,7 +69,7 @@ typedef struct sup {
 	const sls_sup_opts_t *opts;
 	sls_shm_t shm;
 	sls_stats_slot_t *stats;	/* the supervisor's own slot */
-	struct pidfh *pfh;
+	sls_pidfile_t *pfh;
 	sls_fifo_t fifo;
 	bool have_fifo;
 	bool daemon;		/* daemon mode: no stdio once ready */

@@ -133,8 +133,7 @@ cleanup(sup_t *s)
 {
 	if (s->have_fifo)
 		sls_fifo_close(&s->fifo);
-	if (s->pfh != NULL)
-		pidfile_remove(s->pfh);
+	sls_pidfile_remove(s->pfh);
 	if (s->shm.hdr != NULL)
 		sls_shm_destroy(&s->shm);
 	sls_conf_free(s->conf);
@@ -149,19 +148,10 @@ static int
 acquire(sup_t *s)
 {
 	sls_conf_t *conf = s->conf;
-	pid_t other;
 
-	if (conf->pidfile[0] != '\0') {
-		s->pfh = pidfile_open(conf->pidfile, 0644, &other);
-		if (s->pfh == NULL) {
-			if (errno == EEXIST)
-				sls_warnx("already running as PID %d (pid "
-				    "file %s)", (int)other, conf->pidfile);
-			else
-				sls_warn("pidfile_open(%s)", conf->pidfile);
-			return -1;
-		}
-	}
+	if (conf->pidfile[0] != '\0' &&
+	    (s->pfh = sls_pidfile_open(conf->pidfile, 0644)) == NULL)
+		return -1;
 	if (sls_sockets_open(s) < 0)
 		return -1;
 	if (sls_shm_create(&s->shm, conf->sl.table_size) < 0) {
@@ -254,8 +244,7 @@ start(sup_t *s, sigset_t *blocked)
 	atomic_store(&s->shm.hdr->generation, 1);
 	if (start_workers(s) < 0)
 		return -1;
-	if (s->pfh != NULL && pidfile_write(s->pfh) < 0) {
-		sls_warn("writing pid file %s", conf->pidfile);
+	if (s->pfh != NULL && sls_pidfile_write(s->pfh) < 0) {
 		stop(s, false);
 		return -1;
 	}

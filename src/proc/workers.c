@@ -39,8 +39,7 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 	sls_worker_args_t a = *tmpl;
 	size_t i;
 
-	if (s->pfh != NULL)
-		pidfile_close(s->pfh);
+	sls_pidfile_close(s->pfh);
 	if (s->have_fifo) {
 		close(s->fifo.rfd);
 		close(s->fifo.wfd);
