@@ -87,6 +87,7 @@ typedef struct sup {
 	worker_t w[SLS_STATS_SLOTS - 1];	/* indexed by stats slot */
 	uint32_t generation;
 	sls_privs_t privs;	/* what the workers switch to */
+	char *made_dir[2];	/* of pid file, FIFO: made by us, else NULL */
 	sls_tagkey_t tagkey;	/* of the running configuration */
 	sls_tagkey_t randkey;	/* made once: the key of tag_secret "" */
 	sls_tagkey_t tablekey;
@@ -138,8 +139,10 @@ void sls_reload_abort(sup_t *s);
 int sls_reload(sup_t *s, sls_errlist_t *errs);
 
 /* privs.c: the service user (refused unless started as root or as that
-   user), and handing it the FIFO and the runtime directory. */
+   user), making a missing runtime directory, and handing the service user
+   the FIFO and a runtime directory we made. */
 int sls_privs_resolve(const sls_conf_t *c, sls_privs_t *p);
+int sls_privs_make_rundirs(sup_t *s);
 int sls_privs_hand_over(sup_t *s);
 
 #endif

@@ -141,6 +141,8 @@ cleanup(sup_t *s)
 	free(s->local);
 	free(s->shared);
 	free(s->rport);
+	free(s->made_dir[0]);
+	free(s->made_dir[1]);
 }
 
 /* Pid lock, sockets, shared memory, FIFO: what the workers inherit. */
@@ -225,6 +227,8 @@ start(sup_t *s, sigset_t *blocked)
 	sls_conf_t *conf = s->conf;
 
 	if (sls_privs_resolve(conf, &s->privs) < 0)
+		return -1;
+	if (sls_privs_make_rundirs(s) < 0)
 		return -1;
 	if (acquire(s) < 0)
 		return -1;
