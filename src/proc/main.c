@@ -155,6 +155,9 @@ main(int argc, char **argv)
 	sls_conf_t *conf;
 	int rc;
 
+	/* Nothing the caller left open (a root-only file, a terminal) may
+	   reach the workers: the supervisor keeps none of it either. */
+	closefrom(STDERR_FILENO + 1);
 	setproctitle_init(argc, argv, environ);
 	memset(&c, 0, sizeof(c));
 	c.conf_path = DEFAULT_CONF;
@@ -167,6 +170,7 @@ main(int argc, char **argv)
 
 	/* Startup errors go to stderr as well until the daemon is ready. */
 	sls_log_open(conf->log_facility, c.to_stderr);
+	c.opts.log_stderr = c.to_stderr;
 	if (!c.to_stderr)
 		sls_log_probe_syslog(NULL);
 	sls_log_set_startup(!c.to_stderr);

@@ -18,6 +18,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/num.h"
+#include "fds.h"
 #include "sup.h"
 #include "worker.h"
 
@@ -31,11 +32,17 @@ slot_of(uint32_t generation, unsigned number)
 	return (generation % 2) * SLS_MAX_WORKERS + (number - 1);
 }
 
-/* In the child: close what is the supervisor's alone, run the worker. */
+/*
+ * In the child: close everything but its own sockets (the pid file, the
+ * FIFO, other workers' sockets, whatever the supervisor inherited), then
+ * run the worker. The shared segment is a mapping and stays; the log
+ * connection is made again.
+ */
 static void
 run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 {
 	sls_wsock_t socks[s->nlistens];
+	int keep[s->nlistens];
 	sls_worker_args_t a = *tmpl;
 	size_t i;
 
@@ -53,7 +60,14 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 		    s->rport[(number - 1) * s->nlistens + i];
 		socks[i].listen = &s->listens[i];
 		socks[i].local = s->local[i];
+		keep[i] = socks[i].fd;
 	}
+	/* syslog's socket is not ours to know: closed and made again */
+	if (!s->opts->log_stderr)
+		closelog();
+	sls_close_except(keep, s->nlistens);
+	if (!s->opts->log_stderr)
+		sls_log_open(a.conf->log_facility, false);
 	a.supervisor = getppid();
 	a.socks = socks;
 	a.nsocks = s->nlistens;
