@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "shm/segment.h"
 #include "supervisor.h"
+#include "trial.h"
 
 #define DEFAULT_CONF	SLS_SYSCONFDIR "/slserver/slserver.conf"
 
@@ -121,9 +122,18 @@ static int
 load_config(cli_t *c, sls_conf_t **confp, sls_errlist_t *warns)
 {
 	sls_errlist_t errs = { NULL, 0 };
+	char *text;
 	int rc;
 
-	rc = sls_conf_load(c->conf_path, confp, &errs, warns);
+	/* Compiled in a disposable child first (a hostile regex crashes or
+	   spins only there), then loaded here from the very same text. */
+	*confp = NULL;
+	rc = sls_conf_read(c->conf_path, &text, &errs);
+	if (rc == 0)
+		rc = sls_trial_run(text, c->conf_path, &errs, warns);
+	if (rc == 0 && !c->test)
+		rc = sls_conf_load_buf(text, c->conf_path, confp, &errs, NULL);
+	free(text);
 	if (rc < 0 || c->test) {
 		print_errors(&errs);
 		print_errors(warns);
@@ -135,7 +145,6 @@ load_config(cli_t *c, sls_conf_t **confp, sls_errlist_t *warns)
 	if (c->test) {
 		fprintf(stderr, "slserver: %s: configuration is valid\n",
 		    c->conf_path);
-		sls_conf_free(*confp);
 		return 0;
 	}
 	if (c->opts.pidfile != NULL) {

@@ -22,6 +22,7 @@
 #include "privs.h"
 #include "shm/segment.h"
 #include "supervisor.h"
+#include "trial.h"
 
 #define READY_TIMEOUT_MS	10000	/* new workers must be ready by then */
 #define STOP_GRACE_MS		5000	/* SIGTERM, then SIGKILL */
@@ -44,17 +45,20 @@ typedef struct worker {
 /*
  * A reload in progress. The supervisor's loop drives it (sls_reload_step)
  * while it goes on reaping, respawning and serving the FIFO: first the
- * bank of slots the new generation uses must be free of retirees of the
- * one before (RL_DRAIN), then the new workers must report ready
- * (RL_START), each phase with a deadline.
+ * text read must pass the trial in a disposable child (RL_TRIAL, trial.h),
+ * then the bank of slots the new generation uses must be free of
+ * retirees of the one before (RL_DRAIN), then the new workers must report
+ * ready (RL_START), each phase with a deadline.
  */
-enum rl_phase { RL_IDLE, RL_DRAIN, RL_START };
+enum rl_phase { RL_IDLE, RL_TRIAL, RL_DRAIN, RL_START };
 
 typedef struct reload {
 	enum rl_phase phase;
 	uint64_t deadline;	/* sls_now_ms() */
 	bool killed;		/* RL_DRAIN: the retirees got SIGKILL */
 	uint32_t gen;		/* the generation being started */
+	char *text;		/* RL_TRIAL: the file's text */
+	sls_trial_t trial;	/* RL_TRIAL: its trial */
 	sls_conf_t *conf;	/* its configuration */
 	sls_tagkey_t tagkey;	/* and to-tag key */
 	sls_errlist_t *errs;	/* messages: the FIFO reply's, or own */

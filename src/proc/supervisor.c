@@ -316,6 +316,7 @@ sls_supervisor_run(sls_conf_t *conf, const sls_sup_opts_t *opts)
 	s->opts = opts;
 	s->daemon = opts->ready_fd >= 0;
 	s->ready_fd = opts->ready_fd;
+	s->reload.trial.fd = -1;
 	setproctitle("supervisor");
 
 	if (start(s, &blocked) == 0) {

@@ -340,6 +340,10 @@ sls_workers_reap(sup_t *s)
 
 	sls_got_chld = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == s->reload.trial.pid) {
+			sls_trial_reaped(&s->reload.trial, status);
+			continue;
+		}
 		for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++)
 			if (s->w[i].pid == pid) {
 				worker_died(s, &s->w[i], status);
