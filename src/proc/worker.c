@@ -23,7 +23,16 @@
 #include "lib/log.h"
 #include "worker.h"
 
+/*
+ * Private memory is bounded (doc/slserver.8, RESOURCES): a batch holds
+ * as many datagrams of max_message bytes, with their request contexts,
+ * as fit in RX_BUDGET (at most BATCH), and replies are written one after
+ * the other into TX_ARENA, which is sent and reused whenever less than
+ * REPLY_CAP is left.
+ */
 #define BATCH		32
+#define RX_BUDGET	(1024 * 1024)
+#define TX_ARENA	(256 * 1024)
 #define REPLY_CAP	65535
 #define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
 #define SEND_WAIT_MS	100
@@ -49,15 +58,17 @@ typedef struct batch {
 	struct mmsghdr rx[BATCH];
 	struct iovec rxiov[BATCH];
 	char rxctl[BATCH][CMSG_CAP];
-	char *rxbuf;		/* BATCH * bufsize */
+	char *rxbuf;		/* n * bufsize */
 	size_t bufsize;
+	unsigned n;		/* datagrams per batch, <= BATCH */
 
 	struct mmsghdr tx[BATCH];
 	struct iovec txiov[BATCH];
 	char txctl[BATCH][CMSG_CAP];
-	char *txbuf;		/* BATCH * REPLY_CAP */
+	char *txbuf;		/* TX_ARENA, replies one after the other */
+	size_t txused;
 
-	sls_req_t *req;		/* BATCH requests */
+	sls_req_t *req;		/* n requests */
 	sls_out_t out[BATCH];
 	unsigned txreq[BATCH];	/* which request each tx entry answers */
 } batch_t;
@@ -97,16 +108,19 @@ batch_init(batch_t *b, size_t bufsize)
 
 	memset(b, 0, sizeof(*b));
 	b->bufsize = bufsize;
-	b->rxbuf = malloc(BATCH * bufsize);
-	b->txbuf = malloc((size_t)BATCH * REPLY_CAP);
-	b->req = calloc(BATCH, sizeof(*b->req));
+	b->n = RX_BUDGET / (bufsize + sizeof(sls_req_t));
+	if (b->n > BATCH)
+		b->n = BATCH;
+	if (b->n == 0)
+		b->n = 1;
+	b->rxbuf = malloc(b->n * bufsize);
+	b->txbuf = malloc(TX_ARENA);
+	b->req = calloc(b->n, sizeof(*b->req));
 	if (b->rxbuf == NULL || b->txbuf == NULL || b->req == NULL)
 		return -1;
-	for (i = 0; i < BATCH; i++) {
+	for (i = 0; i < b->n; i++) {
 		b->rxiov[i].iov_base = b->rxbuf + i * bufsize;
 		b->rxiov[i].iov_len = bufsize;
-		b->out[i].buf = b->txbuf + (size_t)i * REPLY_CAP;
-		b->out[i].cap = REPLY_CAP;
 	}
 	return 0;
 }
@@ -226,7 +240,7 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 	unsigned i, ntx = 0;
 	int n;
 
-	for (i = 0; i < BATCH; i++) {
+	for (i = 0; i < b->n; i++) {
 		struct msghdr *mh = &b->rx[i].msg_hdr;
 
 		/* the source address lands in the request, not copied */
@@ -238,9 +252,10 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 		mh->msg_controllen = s->listen->wildcard ? CMSG_CAP : 0;
 		mh->msg_flags = 0;
 	}
-	n = recvmmsg(s->fd, b->rx, BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(s->fd, b->rx, b->n, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
+	b->txused = 0;
 
 	for (i = 0; i < (unsigned)n; i++) {
 		struct msghdr *mh = &b->rx[i].msg_hdr;
@@ -254,8 +269,17 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 			continue;
 		}
 		local_address(s, mh, &req->local);
+		/* The reply arena is full: send what it holds, reuse it. */
+		if (TX_ARENA - b->txused < REPLY_CAP) {
+			send_all(h, s, b, ntx);
+			ntx = 0;
+			b->txused = 0;
+		}
+		out->buf = b->txbuf + b->txused;
+		out->cap = REPLY_CAP;
 		if (!sls_handle(h, req, b->rxiov[i].iov_base, len, out))
 			continue;
+		b->txused += out->len;
 
 		mh = &b->tx[ntx].msg_hdr;
 		b->txiov[ntx].iov_base = out->buf;
