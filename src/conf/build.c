@@ -232,6 +232,7 @@ sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 	c->xlog_level = sls_log_level_parse(cfg_getstr(cfg, "xlog_level"));
 	c->server_header = dup_str(cfg_getstr(cfg, "server_header"), &oom);
 	c->max_message = (size_t)cfg_getint(cfg, "max_message");
+	c->worker_timeout = (unsigned)cfg_getint(cfg, "worker_timeout");
 
 	c->sl.default_code = (int)cfg_getint(sl, "default_code");
 	c->sl.default_reason = dup_str(cfg_getstr(sl, "default_reason"), &oom);

@@ -32,6 +32,7 @@ typedef struct sls_conf {
 	int xlog_level;
 	char *server_header;	/* "" = none */
 	size_t max_message;
+	unsigned worker_timeout;	/* seconds; 0 = never */
 
 	struct {
 		int default_code;

@@ -40,6 +40,7 @@ typedef struct worker {
 	unsigned restarts;
 	uint64_t death[DEATH_LIMIT + 1];	/* ring of recent death times */
 	unsigned ndeaths;
+	bool hung;		/* killed for a stale heartbeat */
 } worker_t;
 
 /*
@@ -124,6 +125,7 @@ enum sls_gen_state sls_gen_check(sup_t *s, uint32_t gen, unsigned n);
 void sls_gen_abort(sup_t *s, uint32_t gen);
 unsigned sls_gen_bank_alive(sup_t *s, uint32_t gen);
 void sls_workers_reap(sup_t *s);
+void sls_workers_check_hung(sup_t *s);
 void sls_workers_signal(sup_t *s, const uint32_t *gen, int sig);
 bool sls_workers_wait(sup_t *s, unsigned ms, volatile sig_atomic_t *cut);
 void sls_workers_list(sup_t *s, sls_buf_t *out);

@@ -294,6 +294,7 @@ serve(sup_t *s)
 		}
 		if (sls_got_chld)
 			sls_workers_reap(s);
+		sls_workers_check_hung(s);
 		sls_reload_step(s);
 		if (sls_got_hup && !sls_reload_pending(s)) {
 			sls_got_hup = 0;

@@ -20,6 +20,7 @@
 
 #include "core/pipeline.h"
 #include "daemon.h"
+#include "lib/clock.h"
 #include "lib/log.h"
 #include "worker.h"
 
@@ -36,6 +37,8 @@
 #define REPLY_CAP	65535
 #define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
 #define SEND_WAIT_MS	100
+#define BEAT_MS		100	/* heartbeat written when this much older */
+#define IDLE_WAIT_S	1	/* an idle worker beats this often */
 
 static volatile sig_atomic_t stop_now;	/* SIGTERM: exit at once */
 static volatile sig_atomic_t retire;	/* SIGQUIT: finish the batch, exit */
@@ -353,8 +356,9 @@ int
 sls_worker_run(const sls_worker_args_t *a)
 {
 	sls_worker_status_t *st = &a->shm->status[a->slot];
-	struct timespec zero = { 0, 0 };
+	struct timespec zero = { 0, 0 }, idle = { IDLE_WAIT_S, 0 };
 	struct pollfd pfd[a->nsocks];
+	uint64_t beat, now;
 	static batch_t b;
 	sls_handler_t h;
 	char prefix[32];
@@ -377,6 +381,8 @@ sls_worker_run(const sls_worker_args_t *a)
 		sls_daemon_detach_stdio();
 		sls_log_set_startup(false);
 	}
+	beat = sls_now_ms();
+	atomic_store(&st->heartbeat, beat);
 	atomic_store(&st->pid, (int32_t)getpid());
 	atomic_store(&st->generation, a->generation);
 	atomic_store_explicit(&st->state, SLS_WS_READY, memory_order_release);
@@ -385,11 +391,18 @@ sls_worker_run(const sls_worker_args_t *a)
 	while (!stop_now && !retire) {
 		int got = 0;
 
+		/* Alive, for the supervisor (worker_timeout); a cheap clock
+		   read, a store only now and then. */
+		if ((now = sls_now_ms()) - beat >= BEAT_MS) {
+			atomic_store_explicit(&st->heartbeat, now,
+			    memory_order_relaxed);
+			beat = now;
+		}
 		for (i = 0; i < a->nsocks && !stop_now; i++)
 			got += serve_batch(&h, &a->socks[i], &b);
 		/* Signals come in only here; with datagrams waiting, just a
-		   look at the pending ones. */
-		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : NULL,
+		   look at the pending ones; idle, a beat every second. */
+		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : &idle,
 		    &unblocked) < 0 && errno != EINTR) {
 			sls_warn("ppoll");
 			break;

@@ -106,6 +106,8 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 
 	atomic_store(&st->state, SLS_WS_STARTING);
 	atomic_store(&st->pid, 0);
+	/* Its time to start counts against worker_timeout too. */
+	atomic_store(&st->heartbeat, sls_now_ms());
 	pid = fork();
 	if (pid < 0) {
 		sls_warn("fork");
@@ -117,6 +119,7 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	w->number = number;
 	w->generation = generation;
 	w->state = W_STARTING;
+	w->hung = false;
 	return 0;
 }
 
@@ -349,6 +352,39 @@ sls_workers_reap(sup_t *s)
 				worker_died(s, &s->w[i], status);
 				break;
 			}
+	}
+}
+
+/*
+ * A running worker whose heartbeat is older than worker_timeout is hung
+ * (stopped, stuck, starved): SIGKILL; the reaper respawns it like any
+ * other death. In reuseport mode its sockets' datagrams are lost until
+ * then.
+ */
+void
+sls_workers_check_hung(sup_t *s)
+{
+	uint64_t limit = (uint64_t)s->conf->worker_timeout * 1000, now, beat;
+	size_t i;
+
+	if (limit == 0)
+		return;
+	now = sls_now_ms();
+	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++) {
+		worker_t *w = &s->w[i];
+
+		if (w->pid <= 0 || w->state != W_RUNNING || w->hung)
+			continue;
+		beat = atomic_load_explicit(&s->shm.status[i].heartbeat,
+		    memory_order_relaxed);
+		if (now < beat || now - beat <= limit)
+			continue;
+		sls_log(LOG_WARNING, "worker %u (pid %d) has not run for %u "
+		    "ms (worker_timeout %u s); killing it", w->number,
+		    (int)w->pid, (unsigned)(now - beat),
+		    s->conf->worker_timeout);
+		w->hung = true;
+		kill(w->pid, SIGKILL);
 	}
 }
 
