@@ -29,6 +29,10 @@
 #define RETIRE_GRACE_MS		30000	/* SIGQUIT (graceful), then SIGKILL */
 #define DEATH_WINDOW_MS		10000	/* respawn throttle: more than */
 #define DEATH_LIMIT		5	/* DEATH_LIMIT deaths in the window */
+#define RETRY_FIRST_MS		10000	/* then a retry after this, */
+#define RETRY_MAX_MS		300000	/* doubled each time up to this, */
+#define BACKOFF_RESET_MS	60000	/* back to the first after a life
+					   this long */
 
 enum wstate { W_FREE, W_STARTING, W_RUNNING, W_RETIRING, W_FAILED };
 
@@ -41,6 +45,9 @@ typedef struct worker {
 	uint64_t death[DEATH_LIMIT + 1];	/* ring of recent death times */
 	unsigned ndeaths;
 	bool hung;		/* killed for a stale heartbeat */
+	uint64_t started_ms;	/* when last forked */
+	uint64_t retry_at;	/* W_FAILED by the throttle: respawn then */
+	unsigned backoff_ms;	/* the next throttle's delay; 0 = first */
 } worker_t;
 
 /*
@@ -104,6 +111,8 @@ typedef struct sup {
 		int mode;	/* SLS_FAULT_*, 0 once used */
 	} fault[SLS_MAX_FAULTS];	/* SLS_TEST_FAIL_GENERATION */
 	unsigned nfaults;
+	unsigned respawn_faults;	/* SLS_TEST_RESPAWN_FAIL */
+	bool outage;		/* no worker serves (reported once) */
 } sup_t;
 
 enum sls_gen_state { SLS_GEN_STARTING, SLS_GEN_READY, SLS_GEN_FAILED };
@@ -126,6 +135,8 @@ void sls_gen_abort(sup_t *s, uint32_t gen);
 unsigned sls_gen_bank_alive(sup_t *s, uint32_t gen);
 void sls_workers_reap(sup_t *s);
 void sls_workers_check_hung(sup_t *s);
+void sls_workers_retry(sup_t *s);
+bool sls_workers_serving(sup_t *s, char *why, size_t len);
 void sls_workers_signal(sup_t *s, const uint32_t *gen, int sig);
 bool sls_workers_wait(sup_t *s, unsigned ms, volatile sig_atomic_t *cut);
 void sls_workers_list(sup_t *s, sls_buf_t *out);

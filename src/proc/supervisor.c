@@ -66,6 +66,33 @@ admin_workers(void *arg, sls_buf_t *out)
 	sls_workers_list(arg, out);
 }
 
+static bool
+admin_serving(void *arg, char *why, size_t len)
+{
+	return sls_workers_serving(arg, why, len);
+}
+
+/* An outage (every worker throttled) and its end, once each: the log,
+   and STATUS= for the service manager. */
+static void
+report_outage(sup_t *s)
+{
+	char why[160], m[200];
+	bool serving = sls_workers_serving(s, why, sizeof(why));
+
+	if (serving != s->outage)
+		return;
+	s->outage = !serving;
+	if (s->outage) {
+		sls_log(LOG_ERR, "outage: %s", why);
+		snprintf(m, sizeof(m), "STATUS=outage: %s", why);
+		sls_notify(m);
+	} else {
+		sls_log(LOG_NOTICE, "serving again");
+		sls_notify("STATUS=serving");
+	}
+}
+
 /* ---- startup ---------------------------------------------------------- */
 
 static int
@@ -279,6 +306,7 @@ serve(sup_t *s)
 	ops.conf = admin_conf;
 	ops.reload = admin_reload;
 	ops.workers = admin_workers;
+	ops.serving = admin_serving;
 	sigemptyset(&none);
 	for (;;) {
 		struct pollfd p = { .fd = s->have_fifo ? s->fifo.rfd : -1,
@@ -295,6 +323,8 @@ serve(sup_t *s)
 		if (sls_got_chld)
 			sls_workers_reap(s);
 		sls_workers_check_hung(s);
+		sls_workers_retry(s);
+		report_outage(s);
 		sls_reload_step(s);
 		if (sls_got_hup && !sls_reload_pending(s)) {
 			sls_got_hup = 0;

@@ -301,8 +301,9 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 }
 
 /*
- * The fault hook of the tests (SLS_TEST_FAIL_GENERATION, read by the
- * supervisor): fail as an init failure does, or never report ready.
+ * The fault hooks of the tests (SLS_TEST_FAIL_GENERATION and
+ * SLS_TEST_RESPAWN_FAIL, read by the supervisor): fail as an init
+ * failure does, never report ready, or die at once.
  */
 static int
 test_fault(const sls_worker_args_t *a)
@@ -311,6 +312,12 @@ test_fault(const sls_worker_args_t *a)
 		sls_log(LOG_NOTICE, "test hook: generation %u fails to start",
 		    a->generation);
 		return -1;
+	}
+	if (a->test_fault == SLS_FAULT_DIE) {
+		/* a death the supervisor respawns, unlike an init failure */
+		sls_log(LOG_NOTICE, "test hook: this respawned worker dies "
+		    "at start");
+		exit(1);
 	}
 	if (a->test_fault == SLS_FAULT_HANG) {
 		sls_log(LOG_NOTICE, "test hook: generation %u never reports "

@@ -42,6 +42,7 @@ typedef struct sls_worker_args {
 #define SLS_FAULT_NONE	0
 #define SLS_FAULT_EXIT	1	/* exit 2 before ready, as an init failure */
 #define SLS_FAULT_HANG	2	/* never report ready; stop on a signal */
+#define SLS_FAULT_DIE	3	/* a respawned worker exits 1 at start */
 
 /* Exit codes of a worker process. */
 #define SLS_WORKER_EXIT_OK	0	/* retired or told to stop */
