@@ -112,6 +112,7 @@ typedef struct sup {
 	} fault[SLS_MAX_FAULTS];	/* SLS_TEST_FAIL_GENERATION */
 	unsigned nfaults;
 	unsigned respawn_faults;	/* SLS_TEST_RESPAWN_FAIL */
+	bool test_forbidden;	/* SLS_TEST_FORBIDDEN_CALL */
 	bool outage;		/* no worker serves (reported once) */
 } sup_t;
 

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,12 +17,14 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "core/pipeline.h"
 #include "daemon.h"
 #include "lib/clock.h"
 #include "lib/log.h"
+#include "seccomp.h"
 #include "worker.h"
 
 /*
@@ -54,6 +57,29 @@ on_signal(int sig)
 		retire = 1;
 	else
 		stop_now = 1;
+}
+
+/*
+ * The seccomp test hook (SLS_TEST_FORBIDDEN_CALL in the supervisor's
+ * environment): a datagram that starts with FORBIDDEN_REQ makes the
+ * worker open a file, which its filter forbids, so the kernel kills it.
+ */
+#define FORBIDDEN_REQ	"SLS-TEST-FORBIDDEN-CALL"
+static bool test_forbidden;
+
+static void
+forbidden_call(const char *pkt, size_t len)
+{
+	size_t n = sizeof(FORBIDDEN_REQ) - 1;
+	int fd;
+
+	if (len < n || memcmp(pkt, FORBIDDEN_REQ, n) != 0)
+		return;
+	fd = open("/", O_RDONLY | O_CLOEXEC);
+	/* Not reached under the filter. */
+	sls_log(LOG_ERR, "test hook: open(\"/\") was allowed (fd %d)", fd);
+	if (fd >= 0)
+		close(fd);
 }
 
 /* Everything a worker needs per batch, allocated once. */
@@ -271,6 +297,8 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 			sls_stat_inc(h->stats, SLS_ST_OVERSIZE);
 			continue;
 		}
+		if (test_forbidden)
+			forbidden_call(b->rxiov[i].iov_base, len);
 		local_address(s, mh, &req->local);
 		/* The reply arena is full: send what it holds, reuse it. */
 		if (TX_ARENA - b->txused < REPLY_CAP) {
@@ -388,6 +416,11 @@ sls_worker_run(const sls_worker_args_t *a)
 		sls_daemon_detach_stdio();
 		sls_log_set_startup(false);
 	}
+	/* Last: from here on only the packet loop's system calls. */
+	tzset();	/* syslog's timestamps: read the zone file now */
+	if (sls_seccomp_worker() < 0)
+		return SLS_WORKER_EXIT_INIT;
+	test_forbidden = a->test_forbidden;
 	beat = sls_now_ms();
 	atomic_store(&st->heartbeat, beat);
 	atomic_store(&st->pid, (int32_t)getpid());

@@ -36,6 +36,7 @@ typedef struct sls_worker_args {
 	const sls_privs_t *privs;	/* switched to before anything else */
 	bool detach;		/* daemon mode: no stdio once ready */
 	int test_fault;		/* SLS_FAULT_*: the tests' fault hook */
+	bool test_forbidden;	/* SLS_TEST_FORBIDDEN_CALL: seccomp hook */
 } sls_worker_args_t;
 
 /* What the fault hook of the tests makes a worker of a generation do. */

@@ -103,6 +103,7 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	a.privs = &s->privs;
 	a.detach = s->daemon;
 	a.test_fault = fault;
+	a.test_forbidden = s->test_forbidden;
 
 	atomic_store(&st->state, SLS_WS_STARTING);
 	atomic_store(&st->pid, 0);
@@ -158,6 +159,23 @@ respawn_hook(sup_t *s)
 }
 
 /*
+ * SLS_TEST_FORBIDDEN_CALL=1, read once at start: a worker that receives
+ * a datagram starting with "SLS-TEST-FORBIDDEN-CALL" makes a system call
+ * its seccomp filter forbids. A test hook, documented in slserver(8).
+ */
+static void
+forbidden_hook(sup_t *s)
+{
+	const char *e = getenv("SLS_TEST_FORBIDDEN_CALL");
+
+	if (e == NULL || strcmp(e, "1") != 0)
+		return;
+	s->test_forbidden = true;
+	sls_log(LOG_NOTICE, "test hook: workers make a forbidden system call "
+	    "on request");
+}
+
+/*
  * SLS_TEST_FAIL_GENERATION=N[:hang][,N[:hang]...], read once at start: the
  * first start of generation N fails (its workers exit 2 before ready), or
  * with ":hang" never gets ready. A test hook, documented in slserver(8).
@@ -191,6 +209,7 @@ sls_workers_test_hooks(sup_t *s)
 		sls_log(LOG_WARNING, "SLS_TEST_FAIL_GENERATION: ignoring "
 		    "'%s'", e);
 	respawn_hook(s);
+	forbidden_hook(s);
 }
 
 /* The fault hook for this start of gen, used up. */
@@ -287,7 +306,10 @@ sls_gen_bank_alive(sup_t *s, uint32_t gen)
 static const char *
 death_cause(int status, char *buf, size_t len)
 {
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		snprintf(buf, len, "killed by signal %d (%s: a system call its "
+		    "seccomp filter forbids)", SIGSYS, strsignal(SIGSYS));
+	else if (WIFSIGNALED(status))
 		snprintf(buf, len, "killed by signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
