@@ -21,8 +21,8 @@ mkdir -p "$SLS_RUNSTATEDIR" || hard_error "mkdir $SLS_RUNSTATEDIR"
 SHARED=$SLS_RUNSTATEDIR/slserver-test101-shared.$$
 MADE=$SLS_RUNSTATEDIR/slserver-test101-made.$$
 SYSD=$SLS_RUNSTATEDIR/slserver-test101-systemd.$$
-EXTRA_CLEANUP="$SHARED $MADE $SYSD"
-rm -rf $EXTRA_CLEANUP
+# lib.sh's cleanup removes one path; these three go first
+trap 'rc0=$?; rm -rf "$SHARED" "$MADE" "$SYSD"; (exit $rc0); cleanup' EXIT
 conf() {
 	{
 	cat <<'EOF'

@@ -10,7 +10,9 @@
 
 BOUND_KB=2048
 [ -r /proc/self/smaps_rollup ] || skip "no /proc/PID/smaps_rollup"
+# worker_timeout 0: a slow machine may keep it stopped for long
 WORKERS=1 write_conf <<'EOF'
+worker_timeout = 0
 route "any" {
 	sl_send_reply = "404 Not Found"
 }
