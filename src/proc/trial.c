@@ -234,9 +234,9 @@ failure(const sls_trial_t *t, const char *name, size_t nerr,
 	int st = t->status, sig;
 
 	if (t->timed_out) {
-		sls_errlist_add(errs, "%s: checking the configuration took more "
-		    "than %d s (a regular expression too costly to compile?)",
-		    name, SLS_TRIAL_WALL_MS / 1000);
+		sls_errlist_add(errs, "%s: checking the configuration took "
+		    "more than %d s (a regular expression too costly to "
+		    "compile?)", name, SLS_TRIAL_WALL_MS / 1000);
 	} else if (WIFSIGNALED(st)) {
 		sig = WTERMSIG(st);
 		if (sig == SIGXCPU || sig == SIGKILL)
