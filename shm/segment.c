@@ -36,6 +36,8 @@ _Static_assert(sizeof(sls_worker_status_t) == CACHELINE,
     "one cache line per worker status");
 _Static_assert(_Alignof(sls_worker_status_t) == CACHELINE,
     "worker status is cache-line aligned");
+_Static_assert(offsetof(sls_worker_status_t, heartbeat) == 16,
+    "worker status layout");
 _Static_assert(sizeof(sls_sig_entry_t) == 32 &&
     _Alignof(sls_sig_entry_t) == 32, "signature entry layout");
 _Static_assert(offsetof(sls_sigtable_t, slot) == 32 &&
@@ -108,6 +110,7 @@ status_init(void *p, const sizing_t *z)
 		atomic_init(&st[i].pid, 0);
 		atomic_init(&st[i].state, SLS_WS_STARTING);
 		atomic_init(&st[i].generation, 0);
+		atomic_init(&st[i].heartbeat, 0);
 	}
 }
 

@@ -25,9 +25,10 @@
  * 2: versioned 32-byte sigtable entries. 3: region table (offsets by
  * region id at the end of the header). 4: per-route counters.
  * 5: source table (limits), its size in the header, core:limited and
- * the other counters of SPEC 9.
+ * the other counters of SPEC 9. 6: a heartbeat in the worker status
+ * words.
  */
-#define SLS_SHM_VERSION	5
+#define SLS_SHM_VERSION	6
 #define SLS_MAX_WORKERS	256
 
 /*
@@ -45,10 +46,18 @@ enum sls_worker_state {
 	SLS_WS_DRAINING = 2
 };
 
+/*
+ * One per slot. The supervisor clears it before it forks; the worker
+ * writes it. heartbeat: sls_now_ms() of the worker's latest turn of its
+ * loop (at least once a second), so that the supervisor can replace a
+ * hung worker (worker_timeout).
+ */
 typedef struct sls_worker_status {
 	_Alignas(64) _Atomic int32_t pid;
 	_Atomic int32_t state;
 	_Atomic uint32_t generation;
+	uint32_t pad;
+	_Atomic uint64_t heartbeat;
 } sls_worker_status_t;
 
 /*

@@ -89,6 +89,7 @@ for layer in "${!may[@]}"; do
 	case " ${may[$layer]} $layer " in
 	*" ctl "*) ext="$ext ${MHD_LIBS:-}" ;;
 	esac
+	[ "$layer" = proc ] && ext="$ext ${SECCOMP_LIBS:-}"
 	# shellcheck disable=SC2086
 	if ! $CC ${SAN_CFLAGS:-} -o "$tmp/a.out" "$tmp/main.c" \
 	    -Wl,--whole-archive "$a" -Wl,--no-whole-archive $below $ext \

@@ -263,6 +263,7 @@ sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 	c->xlog_level = sls_log_level_parse(cfg_getstr(cfg, "xlog_level"));
 	c->server_header = dup_str(cfg_getstr(cfg, "server_header"), &oom);
 	c->max_message = (size_t)cfg_getint(cfg, "max_message");
+	c->worker_timeout = (unsigned)cfg_getint(cfg, "worker_timeout");
 	c->metrics_listen = dup_str(cfg_getstr(cfg, "metrics_listen"), &oom);
 	if (c->metrics_listen != NULL && c->metrics_listen[0] != '\0' &&
 	    sls_conf_parse_metrics(c->metrics_listen, &c->metrics, err,

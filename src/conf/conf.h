@@ -26,6 +26,13 @@
  */
 int sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs,
     sls_errlist_t *warns);
+/*
+ * The text of a config file, NUL-terminated (free it), refused when too
+ * large or holding a NUL byte: 0, or -1 with "FILE: message" in errs.
+ * sls_conf_load is this and sls_conf_load_buf; a caller that compiles
+ * the text in a disposable process first loads that same text after.
+ */
+int sls_conf_read(const char *path, char **text, sls_errlist_t *errs);
 /* The same from a buffer; name is used as FILE in messages. */
 int sls_conf_load_buf(const char *buf, const char *name, sls_conf_t **conf,
     sls_errlist_t *errs, sls_errlist_t *warns);

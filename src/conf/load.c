@@ -140,15 +140,14 @@ sls_conf_load_buf(const char *buf, const char *name, sls_conf_t **conf,
 }
 
 int
-sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs,
-    sls_errlist_t *warns)
+sls_conf_read(const char *path, char **text, sls_errlist_t *errs)
 {
 	char *buf = NULL, *nul, *p;
 	size_t len = 0, cap = 0;
 	ssize_t n;
-	int fd, rc, line;
+	int fd, line;
 
-	*conf = NULL;
+	*text = NULL;
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
 		sls_errlist_add(errs, "%s: %s", path, strerror(errno));
 		return -1;
@@ -190,12 +189,26 @@ sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs,
 		    line);
 		goto fail;
 	}
-	rc = load(buf, path, conf, errs, warns);
-	free(buf);
-	return rc;
+	*text = buf;
+	return 0;
 fail:
 	if (fd >= 0)
 		close(fd);
 	free(buf);
 	return -1;
+}
+
+int
+sls_conf_load(const char *path, sls_conf_t **conf, sls_errlist_t *errs,
+    sls_errlist_t *warns)
+{
+	char *text;
+	int rc;
+
+	*conf = NULL;
+	if (sls_conf_read(path, &text, errs) < 0)
+		return -1;
+	rc = load(text, path, conf, errs, warns);
+	free(text);
+	return rc;
 }

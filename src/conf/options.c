@@ -48,7 +48,8 @@
 	X(CFG_STR, "xlog_level", "notice") \
 	X(CFG_STR, "server_header", "") \
 	X(CFG_INT, "max_message", 65535) \
-	X(CFG_STR, "metrics_listen", "")
+	X(CFG_STR, "metrics_listen", "") \
+	X(CFG_INT, "worker_timeout", 5)
 
 #define SL_OPTS(X) \
 	X(CFG_INT, "default_code", 500) \
@@ -165,6 +166,18 @@ static int
 v_max_message(cfg_t *cfg, cfg_opt_t *opt)
 {
 	return v_range(cfg, opt, 1024, 65535);
+}
+
+/* 0 = never; an idle worker's heartbeat is a second old at times. */
+static int
+v_worker_timeout(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v != 0 && (v < 2 || v > 3600))
+		sls_conf_cerr(cfg, "worker_timeout = %ld: use 0 (never) or "
+		    "2..3600", v);
+	return 0;
 }
 
 static int
@@ -436,6 +449,7 @@ static const struct {
 	{ "server_header", v_text },
 	{ "max_message", v_max_message },
 	{ "metrics_listen", v_metrics_listen },
+	{ "worker_timeout", v_worker_timeout },
 	{ "sl|default_code", v_default_code },
 	{ "sl|default_reason", v_text },
 	{ "sl|ack_timeout", v_ack_timeout },

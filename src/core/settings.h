@@ -32,6 +32,7 @@ typedef struct sls_conf {
 	int xlog_level;
 	char *server_header;	/* "" = none */
 	size_t max_message;
+	unsigned worker_timeout;	/* seconds; 0 = never */
 	char *metrics_listen;	/* "" = no metrics process */
 	sls_listen_t metrics;	/* its address, when set */
 

@@ -51,7 +51,8 @@ static int cmd_unblock(const sls_admin_ops_t *, int, char **, sls_buf_t *,
     sls_buf_t *);
 
 static const admin_cmd_t cmds[] = {
-	{ "ping", "ping", "check that the server answers", 0, cmd_ping },
+	{ "ping", "ping", "check that the server answers and serves", 0,
+	    cmd_ping },
 	{ "version", "version", "show the version and the shm layout version",
 	    0, cmd_version },
 	{ "help", "help", "list the commands", 0, cmd_help },
@@ -105,9 +106,16 @@ static int
 cmd_ping(const sls_admin_ops_t *ops, int argc, char **argv,
     sls_buf_t *status, sls_buf_t *body)
 {
-	(void)ops;
+	char why[160];
+
 	(void)argc;
 	(void)argv;
+	/* Up but not serving (every worker throttled): an outage. */
+	if (ops->serving != NULL && !ops->serving(ops->arg, why,
+	    sizeof(why))) {
+		sls_buf_printf(status, "503 %s", why);
+		return 503;
+	}
 	sls_buf_printf(body, "pong\n");
 	return ok(status);
 }

@@ -7,6 +7,9 @@
 #ifndef SLS_ADMIN_H
 #define SLS_ADMIN_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "lib/buf.h"
 #include "conf/conf.h"
 #include "shm/segment.h"
@@ -20,6 +23,8 @@ typedef struct sls_admin_ops {
 	int (*reload)(void *arg, sls_errlist_t *errs);
 	/* one line per worker: slot, pid, generation, state, restarts */
 	void (*workers)(void *arg, sls_buf_t *out);
+	/* whether the workers serve; if not, why: ping answers 503 */
+	bool (*serving)(void *arg, char *why, size_t len);
 } sls_admin_ops_t;
 
 /*

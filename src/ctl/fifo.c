@@ -60,7 +60,7 @@ remove_old(const char *path)
 int
 sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode)
 {
-	struct stat st;
+	struct stat st, wst;
 	const char *slash;
 	bool made = false;
 
@@ -91,7 +91,10 @@ sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode)
 		sls_warn("open(%s) failed", path);
 		goto fail;
 	}
-	if (fstat(f->rfd, &st) < 0 || !S_ISFIFO(st.st_mode)) {
+	/* The directory may be the service user's: only the FIFO we made
+	   (ours, one link) is chmod'ed, chown'ed and served. */
+	if (fstat(f->rfd, &st) < 0 || !S_ISFIFO(st.st_mode) ||
+	    st.st_uid != geteuid() || st.st_nlink != 1) {
 		sls_warnx("fifo %s was replaced while being opened", path);
 		goto fail;
 	}
@@ -105,12 +108,19 @@ sls_fifo_open(sls_fifo_t *f, const char *path, mode_t mode)
 		sls_warn("open(%s) for writing failed", path);
 		goto fail;
 	}
+	if (fstat(f->wfd, &wst) < 0 || wst.st_dev != st.st_dev ||
+	    wst.st_ino != st.st_ino) {
+		sls_warnx("fifo %s was replaced while being opened", path);
+		goto fail;
+	}
 	sls_log(LOG_DEBUG, "fifo %s ready, mode %04o", path, (unsigned)mode);
 	return 0;
 
 fail:
 	if (f->rfd >= 0)
 		close(f->rfd);
+	if (f->wfd >= 0)
+		close(f->wfd);
 	if (made)
 		unlink(path);
 	free(f->path);

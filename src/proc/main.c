@@ -17,6 +17,7 @@
 #include "daemon.h"
 #include "shm/segment.h"
 #include "supervisor.h"
+#include "trial.h"
 
 #define DEFAULT_CONF	SLS_SYSCONFDIR "/slserver/slserver.conf"
 
@@ -121,9 +122,18 @@ static int
 load_config(cli_t *c, sls_conf_t **confp, sls_errlist_t *warns)
 {
 	sls_errlist_t errs = { NULL, 0 };
+	char *text;
 	int rc;
 
-	rc = sls_conf_load(c->conf_path, confp, &errs, warns);
+	/* Compiled in a disposable child first (a hostile regex crashes or
+	   spins only there), then loaded here from the very same text. */
+	*confp = NULL;
+	rc = sls_conf_read(c->conf_path, &text, &errs);
+	if (rc == 0)
+		rc = sls_trial_run(text, c->conf_path, &errs, warns);
+	if (rc == 0 && !c->test)
+		rc = sls_conf_load_buf(text, c->conf_path, confp, &errs, NULL);
+	free(text);
 	if (rc < 0 || c->test) {
 		print_errors(&errs);
 		print_errors(warns);
@@ -135,7 +145,6 @@ load_config(cli_t *c, sls_conf_t **confp, sls_errlist_t *warns)
 	if (c->test) {
 		fprintf(stderr, "slserver: %s: configuration is valid\n",
 		    c->conf_path);
-		sls_conf_free(*confp);
 		return 0;
 	}
 	if (c->opts.pidfile != NULL) {
@@ -155,6 +164,9 @@ main(int argc, char **argv)
 	sls_conf_t *conf;
 	int rc;
 
+	/* Nothing the caller left open (a root-only file, a terminal) may
+	   reach the workers: the supervisor keeps none of it either. */
+	closefrom(STDERR_FILENO + 1);
 	setproctitle_init(argc, argv, environ);
 	memset(&c, 0, sizeof(c));
 	c.conf_path = DEFAULT_CONF;
@@ -167,6 +179,7 @@ main(int argc, char **argv)
 
 	/* Startup errors go to stderr as well until the daemon is ready. */
 	sls_log_open(conf->log_facility, c.to_stderr);
+	c.opts.log_stderr = c.to_stderr;
 	if (!c.to_stderr)
 		sls_log_probe_syslog(NULL);
 	sls_log_set_startup(!c.to_stderr);

@@ -20,6 +20,7 @@
 #include "core/limits.h"
 #include "ctl/metrics_http.h"
 #include "daemon.h"
+#include "fds.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "sup.h"
@@ -92,18 +93,21 @@ child_init(sup_t *s, pid_t parent, sigset_t *mask)
 	struct sigaction sa;
 	size_t i;
 
-	if (s->pfh != NULL)
-		pidfile_close(s->pfh);
-	if (s->have_fifo) {
-		close(s->fifo.rfd);
-		close(s->fifo.wfd);
-	}
+	sls_pidfile_close(s->pfh);
+	if (s->have_fifo)
+		sls_fifo_close_child(&s->fifo);
 	if (s->ready_fd >= 0)
 		close(s->ready_fd);
 	for (i = 0; s->shared != NULL && i < s->nlistens; i++)
 		close(s->shared[i]);
 	for (i = 0; s->rport != NULL && i < s->nrport * s->nlistens; i++)
 		close(s->rport[i]);
+	/* and whatever else it inherited; syslog's socket is made again */
+	if (!s->opts->log_stderr)
+		closelog();
+	sls_close_except(&s->metrics.fd, 1);
+	if (!s->opts->log_stderr)
+		sls_log_open(s->conf->log_facility, false);
 	if (s->daemon)
 		sls_daemon_detach_stdio();
 	if (sls_privs_drop(&s->privs) < 0)

@@ -8,16 +8,17 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "lib/log.h"
-#include "lib/paths.h"
 #include "privs.h"
 #include "sup.h"
 
@@ -67,36 +68,98 @@ sls_privs_resolve(const sls_conf_t *c, sls_privs_t *p)
 	return 0;
 }
 
+/* The directory part of path, in dir; false if it has none. */
+static bool
+dir_of(const char *path, char *dir, size_t len)
+{
+	char *slash;
+
+	if (path[0] == '\0' || strlcpy(dir, path, len) >= len ||
+	    (slash = strrchr(dir, '/')) == NULL || slash == dir)
+		return false;
+	*slash = '\0';
+	return true;
+}
+
+/*
+ * Make the directory of the pid file and of the FIFO when it is missing
+ * (its parent must exist), and remember that we made it: only such a
+ * directory is ever handed to the service user.
+ */
+int
+sls_privs_make_rundirs(sup_t *s)
+{
+	const char *paths[2] = { s->conf->pidfile, s->conf->fifo };
+	char dir[PATH_MAX];
+	unsigned i;
+
+	for (i = 0; i < 2; i++) {
+		if (!dir_of(paths[i], dir, sizeof(dir)))
+			continue;
+		if (mkdir(dir, 0755) < 0) {
+			if (errno == EEXIST)
+				continue;
+			sls_warn("mkdir(%s)", dir);
+			return -1;
+		}
+		sls_log(LOG_INFO, "made the runtime directory %s", dir);
+		if ((s->made_dir[i] = strdup(dir)) == NULL) {
+			sls_warn("strdup");
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* systemd (240 and later) names the RuntimeDirectory= it made for us. */
+static bool
+made_by_systemd(const char *dir)
+{
+	const char *e = getenv("RUNTIME_DIRECTORY"), *end;
+	size_t n = strlen(dir);
+
+	for (; e != NULL && *e != '\0'; e = *end == ':' ? end + 1 : end) {
+		end = e + strcspn(e, ":");
+		if ((size_t)(end - e) == n && strncmp(e, dir, n) == 0)
+			return true;
+	}
+	return false;
+}
+
 /*
  * The runtime directory belongs to the service user, as the init script
- * makes it. systemd's RuntimeDirectory= makes it root's (the unit has no
- * User=: slserver binds as root and drops privileges itself), so a
- * directory of root's directly under SLS_RUNSTATEDIR that holds our pid
- * file or FIFO is handed over here; nothing outside it is ever chowned.
+ * makes it, so that its slserverctl can make reply FIFOs there. A
+ * directory is handed over only when we made it, or systemd made it for
+ * us (RuntimeDirectory=, the unit has no User=: slserver binds as root
+ * and drops privileges itself), and it is still root's: never a shared
+ * one such as /run/lock that merely holds our pid file.
  */
 static void
-hand_over_rundir(const char *path, uid_t uid, gid_t gid)
+hand_over_rundir(sup_t *s, unsigned i, const char *path)
 {
-	size_t n = strlen(SLS_RUNSTATEDIR);
-	char dir[PATH_MAX], *slash;
+	const sls_privs_t *p = &s->privs;
+	char dir[PATH_MAX];
 	struct stat st;
+	int fd;
 
-	if (path[0] == '\0' || strlcpy(dir, path, sizeof(dir)) >= sizeof(dir))
+	if (!dir_of(path, dir, sizeof(dir)))
 		return;
-	if ((slash = strrchr(dir, '/')) == NULL)
+	if ((s->made_dir[i] == NULL || strcmp(s->made_dir[i], dir) != 0) &&
+	    !made_by_systemd(dir))
 		return;
-	*slash = '\0';
-	if (strncmp(dir, SLS_RUNSTATEDIR "/", n + 1) != 0 ||
-	    dir[n + 1] == '\0' || strchr(dir + n + 1, '/') != NULL)
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0 || st.st_uid != 0 ||
+	    (st.st_uid == p->uid && st.st_gid == p->gid)) {
+		if (fd >= 0)
+			close(fd);
 		return;
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_uid == uid && st.st_gid == gid))
-		return;
-	if (chown(dir, uid, gid) < 0)
+	}
+	if (fchown(fd, p->uid, p->gid) < 0)
 		sls_warn("chown(%s)", dir);
 	else
 		sls_log(LOG_INFO, "runtime directory %s handed to uid %d",
-		    dir, (int)uid);
+		    dir, (int)p->uid);
+	close(fd);
 }
 
 /* The service user may use the FIFO, and make reply FIFOs beside it. */
@@ -107,8 +170,8 @@ sls_privs_hand_over(sup_t *s)
 
 	if (!p->drop)
 		return 0;
-	hand_over_rundir(s->conf->pidfile, p->uid, p->gid);
-	hand_over_rundir(s->conf->fifo, p->uid, p->gid);
+	hand_over_rundir(s, 0, s->conf->pidfile);
+	hand_over_rundir(s, 1, s->conf->fifo);
 	if (s->have_fifo && sls_fifo_chown(&s->fifo, p->uid, p->gid) < 0)
 		return -1;
 	sls_log(LOG_INFO, "workers run as uid %d gid %d", (int)p->uid,

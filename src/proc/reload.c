@@ -58,6 +58,9 @@ finish(sup_t *s, int result, bool notify)
 	}
 	if (r->errs == &r->own)
 		sls_errlist_free(&r->own);
+	sls_trial_kill(&r->trial);	/* a no-op unless aborted */
+	free(r->text);
+	r->text = NULL;
 	r->conf = NULL;
 	r->errs = NULL;
 	r->phase = RL_IDLE;
@@ -133,12 +136,48 @@ drained(sup_t *s)
 	return false;
 }
 
+/* The new configuration, or -1 with the reasons in errs. */
+static int load(sup_t *s, sls_errlist_t *errs, sls_conf_t **ncp);
+
+/* RL_TRIAL is over: a text that passed is loaded here, then RL_DRAIN. */
+static void
+trial_done(sup_t *s)
+{
+	reload_t *r = &s->reload;
+	sls_errlist_t warns = { NULL, 0 };
+	int rc;
+
+	rc = sls_trial_end(&r->trial, s->opts->conf_path, r->errs, &warns);
+	sls_log_errlist(LOG_WARNING, &warns);
+	sls_errlist_free(&warns);
+	if (rc < 0 || load(s, r->errs, &r->conf) < 0) {
+		finish(s, -1, true);
+		return;
+	}
+	free(r->text);
+	r->text = NULL;
+	sls_reload_tagkey(s, r->conf->sl.tag_secret, &r->tagkey);
+	r->gen = s->generation + 1;
+	r->phase = RL_DRAIN;
+	r->killed = false;
+	/* Retirees have their grace from the SIGQUIT they got; workers
+	   already killed (of a generation that failed) a moment to go. */
+	r->deadline = s->retired_ms + RETIRE_GRACE_MS;
+	if (r->deadline < sls_now_ms() + DRAIN_MIN_MS)
+		r->deadline = sls_now_ms() + DRAIN_MIN_MS;
+}
+
 void
 sls_reload_step(sup_t *s)
 {
 	reload_t *r = &s->reload;
 	unsigned n;
 
+	if (r->phase == RL_TRIAL) {
+		if (!sls_trial_poll(&r->trial))
+			return;
+		trial_done(s);
+	}
 	if (r->phase == RL_DRAIN) {
 		if (!drained(s))
 			return;
@@ -175,7 +214,8 @@ sls_reload_abort(sup_t *s)
 		return;
 	if (r->phase == RL_START)
 		sls_gen_abort(s, r->gen);
-	sls_errlist_add(r->errs, "%s: the server is stopping", r->conf->path);
+	sls_errlist_add(r->errs, "%s: the server is stopping",
+	    s->opts->conf_path);
 	finish(s, -1, false);
 }
 
@@ -184,13 +224,10 @@ static int
 load(sup_t *s, sls_errlist_t *errs, sls_conf_t **ncp)
 {
 	sls_conf_t *nc, *old = s->conf;
-	sls_errlist_t warns = { NULL, 0 };
-	int rc;
 
-	rc = sls_conf_load(s->opts->conf_path, ncp, errs, &warns);
-	sls_log_errlist(LOG_WARNING, &warns);
-	sls_errlist_free(&warns);
-	if (rc < 0)
+	/* The trial reported the warnings already. */
+	if (sls_conf_load_buf(s->reload.text, s->opts->conf_path, ncp, errs,
+	    NULL) < 0)
 		return -1;
 	nc = *ncp;
 	if (s->opts->pidfile != NULL) {
@@ -219,19 +256,15 @@ sls_reload_begin(sup_t *s, sls_errlist_t *errs)
 	r->conf = NULL;
 	sls_notify("RELOADING=1");
 	sls_log(LOG_NOTICE, "reloading %s", s->opts->conf_path);
-	if (load(s, r->errs, &r->conf) < 0) {
+	/* Compiled in a disposable child first: the loop goes on while it
+	   runs, and kills it at its deadline (trial.h). */
+	if (sls_conf_read(s->opts->conf_path, &r->text, r->errs) < 0 ||
+	    sls_trial_start(&r->trial, r->text, s->opts->conf_path,
+	    r->errs) < 0) {
 		finish(s, -1, true);
 		return -1;
 	}
-	sls_reload_tagkey(s, r->conf->sl.tag_secret, &r->tagkey);
-	r->gen = s->generation + 1;
-	r->phase = RL_DRAIN;
-	r->killed = false;
-	/* Retirees have their grace from the SIGQUIT they got; workers
-	   already killed (of a generation that failed) a moment to go. */
-	r->deadline = s->retired_ms + RETIRE_GRACE_MS;
-	if (r->deadline < sls_now_ms() + DRAIN_MIN_MS)
-		r->deadline = sls_now_ms() + DRAIN_MIN_MS;
+	r->phase = RL_TRIAL;
 	sls_reload_step(s);
 	return 0;
 }

@@ -8,7 +8,6 @@
 #ifndef SLS_SUP_H
 #define SLS_SUP_H
 
-#include <libutil.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -20,15 +19,21 @@
 #include "lib/buf.h"
 #include "lib/errlist.h"
 #include "metrics.h"
+#include "pidfile.h"
 #include "privs.h"
 #include "shm/segment.h"
 #include "supervisor.h"
+#include "trial.h"
 
 #define READY_TIMEOUT_MS	10000	/* new workers must be ready by then */
 #define STOP_GRACE_MS		5000	/* SIGTERM, then SIGKILL */
 #define RETIRE_GRACE_MS		30000	/* SIGQUIT (graceful), then SIGKILL */
 #define DEATH_WINDOW_MS		10000	/* respawn throttle: more than */
 #define DEATH_LIMIT		5	/* DEATH_LIMIT deaths in the window */
+#define RETRY_FIRST_MS		10000	/* then a retry after this, */
+#define RETRY_MAX_MS		300000	/* doubled each time up to this, */
+#define BACKOFF_RESET_MS	60000	/* back to the first after a life
+					   this long */
 
 enum wstate { W_FREE, W_STARTING, W_RUNNING, W_RETIRING, W_FAILED };
 
@@ -40,22 +45,29 @@ typedef struct worker {
 	unsigned restarts;
 	uint64_t death[DEATH_LIMIT + 1];	/* ring of recent death times */
 	unsigned ndeaths;
+	bool hung;		/* killed for a stale heartbeat */
+	uint64_t started_ms;	/* when last forked */
+	uint64_t retry_at;	/* W_FAILED by the throttle: respawn then */
+	unsigned backoff_ms;	/* the next throttle's delay; 0 = first */
 } worker_t;
 
 /*
  * A reload in progress. The supervisor's loop drives it (sls_reload_step)
  * while it goes on reaping, respawning and serving the FIFO: first the
- * bank of slots the new generation uses must be free of retirees of the
- * one before (RL_DRAIN), then the new workers must report ready
- * (RL_START), each phase with a deadline.
+ * text read must pass the trial in a disposable child (RL_TRIAL, trial.h),
+ * then the bank of slots the new generation uses must be free of
+ * retirees of the one before (RL_DRAIN), then the new workers must report
+ * ready (RL_START), each phase with a deadline.
  */
-enum rl_phase { RL_IDLE, RL_DRAIN, RL_START };
+enum rl_phase { RL_IDLE, RL_TRIAL, RL_DRAIN, RL_START };
 
 typedef struct reload {
 	enum rl_phase phase;
 	uint64_t deadline;	/* sls_now_ms() */
 	bool killed;		/* RL_DRAIN: the retirees got SIGKILL */
 	uint32_t gen;		/* the generation being started */
+	char *text;		/* RL_TRIAL: the file's text */
+	sls_trial_t trial;	/* RL_TRIAL: its trial */
 	sls_conf_t *conf;	/* its configuration */
 	sls_tagkey_t tagkey;	/* and to-tag key */
 	sls_errlist_t *errs;	/* messages: the FIFO reply's, or own */
@@ -70,7 +82,7 @@ typedef struct sup {
 	const sls_sup_opts_t *opts;
 	sls_shm_t shm;
 	sls_stats_slot_t *stats;	/* the supervisor's own slot */
-	struct pidfh *pfh;
+	sls_pidfile_t *pfh;
 	sls_fifo_t fifo;
 	bool have_fifo;
 	bool daemon;		/* daemon mode: no stdio once ready */
@@ -88,6 +100,7 @@ typedef struct sup {
 	worker_t w[SLS_STATS_SLOTS - 1];	/* indexed by stats slot */
 	uint32_t generation;
 	sls_privs_t privs;	/* what the workers switch to */
+	char *made_dir[2];	/* of pid file, FIFO: made by us, else NULL */
 	sls_tagkey_t tagkey;	/* of the running configuration */
 	sls_tagkey_t randkey;	/* made once: the key of tag_secret "" */
 	sls_tagkey_t tablekey;
@@ -100,6 +113,9 @@ typedef struct sup {
 		int mode;	/* SLS_FAULT_*, 0 once used */
 	} fault[SLS_MAX_FAULTS];	/* SLS_TEST_FAIL_GENERATION */
 	unsigned nfaults;
+	unsigned respawn_faults;	/* SLS_TEST_RESPAWN_FAIL */
+	bool test_forbidden;	/* SLS_TEST_FORBIDDEN_CALL */
+	bool outage;		/* no worker serves (reported once) */
 } sup_t;
 
 enum sls_gen_state { SLS_GEN_STARTING, SLS_GEN_READY, SLS_GEN_FAILED };
@@ -121,6 +137,9 @@ enum sls_gen_state sls_gen_check(sup_t *s, uint32_t gen, unsigned n);
 void sls_gen_abort(sup_t *s, uint32_t gen);
 unsigned sls_gen_bank_alive(sup_t *s, uint32_t gen);
 void sls_workers_reap(sup_t *s);
+void sls_workers_check_hung(sup_t *s);
+void sls_workers_retry(sup_t *s);
+bool sls_workers_serving(sup_t *s, char *why, size_t len);
 void sls_workers_signal(sup_t *s, const uint32_t *gen, int sig);
 bool sls_workers_wait(sup_t *s, unsigned ms, volatile sig_atomic_t *cut);
 void sls_workers_list(sup_t *s, sls_buf_t *out);
@@ -149,8 +168,10 @@ void sls_metrics_stop(sup_t *s);
 void sls_metrics_close_fd(sup_t *s);
 
 /* privs.c: the service user (refused unless started as root or as that
-   user), and handing it the FIFO and the runtime directory. */
+   user), making a missing runtime directory, and handing the service user
+   the FIFO and a runtime directory we made. */
 int sls_privs_resolve(const sls_conf_t *c, sls_privs_t *p);
+int sls_privs_make_rundirs(sup_t *s);
 int sls_privs_hand_over(sup_t *s);
 
 #endif

@@ -66,6 +66,33 @@ admin_workers(void *arg, sls_buf_t *out)
 	sls_workers_list(arg, out);
 }
 
+static bool
+admin_serving(void *arg, char *why, size_t len)
+{
+	return sls_workers_serving(arg, why, len);
+}
+
+/* An outage (every worker throttled) and its end, once each: the log,
+   and STATUS= for the service manager. */
+static void
+report_outage(sup_t *s)
+{
+	char why[160], m[200];
+	bool serving = sls_workers_serving(s, why, sizeof(why));
+
+	if (serving != s->outage)
+		return;
+	s->outage = !serving;
+	if (s->outage) {
+		sls_log(LOG_ERR, "outage: %s", why);
+		snprintf(m, sizeof(m), "STATUS=outage: %s", why);
+		sls_notify(m);
+	} else {
+		sls_log(LOG_NOTICE, "serving again");
+		sls_notify("STATUS=serving");
+	}
+}
+
 /* ---- startup ---------------------------------------------------------- */
 
 static int
@@ -134,8 +161,7 @@ cleanup(sup_t *s)
 {
 	if (s->have_fifo)
 		sls_fifo_close(&s->fifo);
-	if (s->pfh != NULL)
-		pidfile_remove(s->pfh);
+	sls_pidfile_remove(s->pfh);
 	if (s->shm.hdr != NULL)
 		sls_shm_destroy(&s->shm);
 	sls_conf_free(s->conf);
@@ -143,6 +169,8 @@ cleanup(sup_t *s)
 	free(s->local);
 	free(s->shared);
 	free(s->rport);
+	free(s->made_dir[0]);
+	free(s->made_dir[1]);
 }
 
 /* Pid lock, sockets, shared memory, FIFO: what the workers inherit. */
@@ -150,19 +178,10 @@ static int
 acquire(sup_t *s)
 {
 	sls_conf_t *conf = s->conf;
-	pid_t other;
 
-	if (conf->pidfile[0] != '\0') {
-		s->pfh = pidfile_open(conf->pidfile, 0644, &other);
-		if (s->pfh == NULL) {
-			if (errno == EEXIST)
-				sls_warnx("already running as PID %d (pid "
-				    "file %s)", (int)other, conf->pidfile);
-			else
-				sls_warn("pidfile_open(%s)", conf->pidfile);
-			return -1;
-		}
-	}
+	if (conf->pidfile[0] != '\0' &&
+	    (s->pfh = sls_pidfile_open(conf->pidfile, 0644)) == NULL)
+		return -1;
 	if (sls_sockets_open(s) < 0 || sls_metrics_open(s) < 0)
 		return -1;
 	if (sls_shm_create_sized(&s->shm, &(sls_shm_sizing_t){
@@ -238,6 +257,8 @@ start(sup_t *s, sigset_t *blocked)
 
 	if (sls_privs_resolve(conf, &s->privs) < 0)
 		return -1;
+	if (sls_privs_make_rundirs(s) < 0)
+		return -1;
 	if (acquire(s) < 0)
 		return -1;
 	if (sls_privs_hand_over(s) < 0)
@@ -261,7 +282,7 @@ start(sup_t *s, sigset_t *blocked)
 		stop(s, false);
 		return -1;
 	}
-	if (s->pfh != NULL && pidfile_write(s->pfh) < 0) {
+	if (s->pfh != NULL && sls_pidfile_write(s->pfh) < 0) {
 		sls_warn("writing pid file %s", conf->pidfile);
 		stop(s, false);
 		return -1;
@@ -293,6 +314,7 @@ serve(sup_t *s)
 	ops.conf = admin_conf;
 	ops.reload = admin_reload;
 	ops.workers = admin_workers;
+	ops.serving = admin_serving;
 	sigemptyset(&none);
 	for (;;) {
 		struct pollfd p = { .fd = s->have_fifo ?
@@ -311,6 +333,9 @@ serve(sup_t *s)
 		}
 		if (sls_got_chld)
 			sls_workers_reap(s);
+		sls_workers_check_hung(s);
+		sls_workers_retry(s);
+		report_outage(s);
 		sls_reload_step(s);
 		if (sls_got_hup && !sls_reload_pending(s)) {
 			sls_got_hup = 0;
@@ -335,6 +360,7 @@ sls_supervisor_run(sls_conf_t *conf, const sls_sup_opts_t *opts)
 	s->opts = opts;
 	s->daemon = opts->ready_fd >= 0;
 	s->ready_fd = opts->ready_fd;
+	s->reload.trial.fd = -1;
 	setproctitle("supervisor");
 
 	if (start(s, &blocked) == 0) {

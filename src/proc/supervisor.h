@@ -16,6 +16,7 @@ typedef struct sls_sup_opts {
 	const char *pidfile;	/* -P, overrides the config; NULL if not given */
 	int log_level;		/* -l / -d, overrides the config; -1 if not */
 	int ready_fd;		/* written once ready (daemon mode); -1 if none */
+	bool log_stderr;	/* -d: the log goes to stderr, not syslog */
 } sls_sup_opts_t;
 
 /* Run the server with a loaded config (taken over); returns the exit code. */

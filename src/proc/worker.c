@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,17 +17,31 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <stdbool.h>
 #include <unistd.h>
 
 #include "core/pipeline.h"
 #include "daemon.h"
+#include "lib/clock.h"
 #include "lib/log.h"
+#include "seccomp.h"
 #include "worker.h"
 
+/*
+ * Private memory is bounded (doc/slserver.8, RESOURCES): a batch holds
+ * as many datagrams of max_message bytes, with their request contexts,
+ * as fit in RX_BUDGET (at most BATCH), and replies are written one after
+ * the other into TX_ARENA, which is sent and reused whenever less than
+ * REPLY_CAP is left.
+ */
 #define BATCH		32
+#define RX_BUDGET	(1024 * 1024)
+#define TX_ARENA	(256 * 1024)
 #define REPLY_CAP	65535
 #define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
 #define SEND_WAIT_MS	100
+#define BEAT_MS		100	/* heartbeat written when this much older */
+#define IDLE_WAIT_S	1	/* an idle worker beats this often */
 
 static volatile sig_atomic_t stop_now;	/* SIGTERM: exit at once */
 static volatile sig_atomic_t retire;	/* SIGQUIT: finish the batch, exit */
@@ -44,20 +59,45 @@ on_signal(int sig)
 		stop_now = 1;
 }
 
+/*
+ * The seccomp test hook (SLS_TEST_FORBIDDEN_CALL in the supervisor's
+ * environment): a datagram that starts with FORBIDDEN_REQ makes the
+ * worker open a file, which its filter forbids, so the kernel kills it.
+ */
+#define FORBIDDEN_REQ	"SLS-TEST-FORBIDDEN-CALL"
+static bool test_forbidden;
+
+static void
+forbidden_call(const char *pkt, size_t len)
+{
+	size_t n = sizeof(FORBIDDEN_REQ) - 1;
+	int fd;
+
+	if (len < n || memcmp(pkt, FORBIDDEN_REQ, n) != 0)
+		return;
+	fd = open("/", O_RDONLY | O_CLOEXEC);
+	/* Not reached under the filter. */
+	sls_log(LOG_ERR, "test hook: open(\"/\") was allowed (fd %d)", fd);
+	if (fd >= 0)
+		close(fd);
+}
+
 /* Everything a worker needs per batch, allocated once. */
 typedef struct batch {
 	struct mmsghdr rx[BATCH];
 	struct iovec rxiov[BATCH];
 	char rxctl[BATCH][CMSG_CAP];
-	char *rxbuf;		/* BATCH * bufsize */
+	char *rxbuf;		/* n * bufsize */
 	size_t bufsize;
+	unsigned n;		/* datagrams per batch, <= BATCH */
 
 	struct mmsghdr tx[BATCH];
 	struct iovec txiov[BATCH];
 	char txctl[BATCH][CMSG_CAP];
-	char *txbuf;		/* BATCH * REPLY_CAP */
+	char *txbuf;		/* TX_ARENA, replies one after the other */
+	size_t txused;
 
-	sls_req_t *req;		/* BATCH requests */
+	sls_req_t *req;		/* n requests */
 	sls_out_t out[BATCH];
 	unsigned txreq[BATCH];	/* which request each tx entry answers */
 } batch_t;
@@ -97,16 +137,19 @@ batch_init(batch_t *b, size_t bufsize)
 
 	memset(b, 0, sizeof(*b));
 	b->bufsize = bufsize;
-	b->rxbuf = malloc(BATCH * bufsize);
-	b->txbuf = malloc((size_t)BATCH * REPLY_CAP);
-	b->req = calloc(BATCH, sizeof(*b->req));
+	b->n = RX_BUDGET / (bufsize + sizeof(sls_req_t));
+	if (b->n > BATCH)
+		b->n = BATCH;
+	if (b->n == 0)
+		b->n = 1;
+	b->rxbuf = malloc(b->n * bufsize);
+	b->txbuf = malloc(TX_ARENA);
+	b->req = calloc(b->n, sizeof(*b->req));
 	if (b->rxbuf == NULL || b->txbuf == NULL || b->req == NULL)
 		return -1;
-	for (i = 0; i < BATCH; i++) {
+	for (i = 0; i < b->n; i++) {
 		b->rxiov[i].iov_base = b->rxbuf + i * bufsize;
 		b->rxiov[i].iov_len = bufsize;
-		b->out[i].buf = b->txbuf + (size_t)i * REPLY_CAP;
-		b->out[i].cap = REPLY_CAP;
 	}
 	return 0;
 }
@@ -226,7 +269,7 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 	unsigned i, ntx = 0;
 	int n;
 
-	for (i = 0; i < BATCH; i++) {
+	for (i = 0; i < b->n; i++) {
 		struct msghdr *mh = &b->rx[i].msg_hdr;
 
 		/* the source address lands in the request, not copied */
@@ -238,9 +281,10 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 		mh->msg_controllen = s->listen->wildcard ? CMSG_CAP : 0;
 		mh->msg_flags = 0;
 	}
-	n = recvmmsg(s->fd, b->rx, BATCH, MSG_DONTWAIT, NULL);
+	n = recvmmsg(s->fd, b->rx, b->n, MSG_DONTWAIT, NULL);
 	if (n <= 0)
 		return 0;
+	b->txused = 0;
 
 	for (i = 0; i < (unsigned)n; i++) {
 		struct msghdr *mh = &b->rx[i].msg_hdr;
@@ -253,9 +297,20 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 			sls_stat_inc(h->stats, SLS_ST_OVERSIZE);
 			continue;
 		}
+		if (test_forbidden)
+			forbidden_call(b->rxiov[i].iov_base, len);
 		local_address(s, mh, &req->local);
+		/* The reply arena is full: send what it holds, reuse it. */
+		if (TX_ARENA - b->txused < REPLY_CAP) {
+			send_all(h, s, b, ntx);
+			ntx = 0;
+			b->txused = 0;
+		}
+		out->buf = b->txbuf + b->txused;
+		out->cap = REPLY_CAP;
 		if (!sls_handle(h, req, b->rxiov[i].iov_base, len, out))
 			continue;
+		b->txused += out->len;
 
 		mh = &b->tx[ntx].msg_hdr;
 		b->txiov[ntx].iov_base = out->buf;
@@ -274,8 +329,9 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 }
 
 /*
- * The fault hook of the tests (SLS_TEST_FAIL_GENERATION, read by the
- * supervisor): fail as an init failure does, or never report ready.
+ * The fault hooks of the tests (SLS_TEST_FAIL_GENERATION and
+ * SLS_TEST_RESPAWN_FAIL, read by the supervisor): fail as an init
+ * failure does, never report ready, or die at once.
  */
 static int
 test_fault(const sls_worker_args_t *a)
@@ -284,6 +340,12 @@ test_fault(const sls_worker_args_t *a)
 		sls_log(LOG_NOTICE, "test hook: generation %u fails to start",
 		    a->generation);
 		return -1;
+	}
+	if (a->test_fault == SLS_FAULT_DIE) {
+		/* a death the supervisor respawns, unlike an init failure */
+		sls_log(LOG_NOTICE, "test hook: this respawned worker dies "
+		    "at start");
+		exit(1);
 	}
 	if (a->test_fault == SLS_FAULT_HANG) {
 		sls_log(LOG_NOTICE, "test hook: generation %u never reports "
@@ -331,8 +393,9 @@ int
 sls_worker_run(const sls_worker_args_t *a)
 {
 	sls_worker_status_t *st = &a->shm->status[a->slot];
-	struct timespec zero = { 0, 0 };
+	struct timespec zero = { 0, 0 }, idle = { IDLE_WAIT_S, 0 };
 	struct pollfd pfd[a->nsocks];
+	uint64_t beat, now;
 	static batch_t b;
 	sls_handler_t h;
 	char prefix[32];
@@ -355,6 +418,13 @@ sls_worker_run(const sls_worker_args_t *a)
 		sls_daemon_detach_stdio();
 		sls_log_set_startup(false);
 	}
+	/* Last: from here on only the packet loop's system calls. */
+	tzset();	/* syslog's timestamps: read the zone file now */
+	if (sls_seccomp_worker() < 0)
+		return SLS_WORKER_EXIT_INIT;
+	test_forbidden = a->test_forbidden;
+	beat = sls_now_ms();
+	atomic_store(&st->heartbeat, beat);
 	atomic_store(&st->pid, (int32_t)getpid());
 	atomic_store(&st->generation, a->generation);
 	atomic_store_explicit(&st->state, SLS_WS_READY, memory_order_release);
@@ -363,11 +433,18 @@ sls_worker_run(const sls_worker_args_t *a)
 	while (!stop_now && !retire) {
 		int got = 0;
 
+		/* Alive, for the supervisor (worker_timeout); a cheap clock
+		   read, a store only now and then. */
+		if ((now = sls_now_ms()) - beat >= BEAT_MS) {
+			atomic_store_explicit(&st->heartbeat, now,
+			    memory_order_relaxed);
+			beat = now;
+		}
 		for (i = 0; i < a->nsocks && !stop_now; i++)
 			got += serve_batch(&h, &a->socks[i], &b);
 		/* Signals come in only here; with datagrams waiting, just a
-		   look at the pending ones. */
-		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : NULL,
+		   look at the pending ones; idle, a beat every second. */
+		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : &idle,
 		    &unblocked) < 0 && errno != EINTR) {
 			sls_warn("ppoll");
 			break;

@@ -36,12 +36,14 @@ typedef struct sls_worker_args {
 	const sls_privs_t *privs;	/* switched to before anything else */
 	bool detach;		/* daemon mode: no stdio once ready */
 	int test_fault;		/* SLS_FAULT_*: the tests' fault hook */
+	bool test_forbidden;	/* SLS_TEST_FORBIDDEN_CALL: seccomp hook */
 } sls_worker_args_t;
 
 /* What the fault hook of the tests makes a worker of a generation do. */
 #define SLS_FAULT_NONE	0
 #define SLS_FAULT_EXIT	1	/* exit 2 before ready, as an init failure */
 #define SLS_FAULT_HANG	2	/* never report ready; stop on a signal */
+#define SLS_FAULT_DIE	3	/* a respawned worker exits 1 at start */
 
 /* Exit codes of a worker process. */
 #define SLS_WORKER_EXIT_OK	0	/* retired or told to stop */

@@ -20,6 +20,7 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/num.h"
+#include "fds.h"
 #include "sup.h"
 #include "worker.h"
 
@@ -33,16 +34,21 @@ slot_of(uint32_t generation, unsigned number)
 	return (generation % 2) * SLS_MAX_WORKERS + (number - 1);
 }
 
-/* In the child: close what is the supervisor's alone, run the worker. */
+/*
+ * In the child: close everything but its own sockets (the pid file, the
+ * FIFO, other workers' sockets, whatever the supervisor inherited), then
+ * run the worker. The shared segment is a mapping and stays; the log
+ * connection is made again.
+ */
 static void
 run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 {
 	sls_wsock_t socks[s->nlistens];
+	int keep[s->nlistens];
 	sls_worker_args_t a = *tmpl;
 	size_t i;
 
-	if (s->pfh != NULL)
-		pidfile_close(s->pfh);
+	sls_pidfile_close(s->pfh);
 	if (s->have_fifo)
 		sls_fifo_close_child(&s->fifo);
 	/* Only the supervisor says ready; a child holding the pipe
@@ -55,7 +61,14 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 		    s->rport[(number - 1) * s->nlistens + i];
 		socks[i].listen = &s->listens[i];
 		socks[i].local = s->local[i];
+		keep[i] = socks[i].fd;
 	}
+	/* syslog's socket is not ours to know: closed and made again */
+	if (!s->opts->log_stderr)
+		closelog();
+	sls_close_except(keep, s->nlistens);
+	if (!s->opts->log_stderr)
+		sls_log_open(a.conf->log_facility, false);
 	a.supervisor = getppid();
 	a.socks = socks;
 	a.nsocks = s->nlistens;
@@ -91,9 +104,12 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	a.privs = &s->privs;
 	a.detach = s->daemon;
 	a.test_fault = fault;
+	a.test_forbidden = s->test_forbidden;
 
 	atomic_store(&st->state, SLS_WS_STARTING);
 	atomic_store(&st->pid, 0);
+	/* Its time to start counts against worker_timeout too. */
+	atomic_store(&st->heartbeat, sls_now_ms());
 	pid = fork();
 	if (pid < 0) {
 		sls_warn("fork");
@@ -105,6 +121,9 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	w->number = number;
 	w->generation = generation;
 	w->state = W_STARTING;
+	w->hung = false;
+	w->started_ms = sls_now_ms();
+	w->retry_at = 0;
 	return 0;
 }
 
@@ -115,6 +134,46 @@ is_ready(sup_t *s, unsigned slot)
 
 	return atomic_load_explicit(&st->state, memory_order_acquire) ==
 	    SLS_WS_READY && atomic_load(&st->pid) == s->w[slot].pid;
+}
+
+/*
+ * SLS_TEST_RESPAWN_FAIL=N, read once at start: the next N workers that
+ * are respawned (not started with a generation) exit 1 at once. A test
+ * hook for the respawn throttle, documented in slserver(8).
+ */
+static void
+respawn_hook(sup_t *s)
+{
+	const char *e = getenv("SLS_TEST_RESPAWN_FAIL");
+	uint64_t n;
+
+	if (e == NULL)
+		return;
+	if (!sls_parse_uint(e, e + strlen(e), 1000, &n)) {
+		sls_log(LOG_WARNING, "SLS_TEST_RESPAWN_FAIL: ignoring '%s'",
+		    e);
+		return;
+	}
+	s->respawn_faults = (unsigned)n;
+	sls_log(LOG_NOTICE, "test hook: the next %u respawned workers will "
+	    "die at start", s->respawn_faults);
+}
+
+/*
+ * SLS_TEST_FORBIDDEN_CALL=1, read once at start: a worker that receives
+ * a datagram starting with "SLS-TEST-FORBIDDEN-CALL" makes a system call
+ * its seccomp filter forbids. A test hook, documented in slserver(8).
+ */
+static void
+forbidden_hook(sup_t *s)
+{
+	const char *e = getenv("SLS_TEST_FORBIDDEN_CALL");
+
+	if (e == NULL || strcmp(e, "1") != 0)
+		return;
+	s->test_forbidden = true;
+	sls_log(LOG_NOTICE, "test hook: workers make a forbidden system call "
+	    "on request");
 }
 
 /*
@@ -150,6 +209,8 @@ sls_workers_test_hooks(sup_t *s)
 	if (e != NULL && *e != '\0')
 		sls_log(LOG_WARNING, "SLS_TEST_FAIL_GENERATION: ignoring "
 		    "'%s'", e);
+	respawn_hook(s);
+	forbidden_hook(s);
 }
 
 /* The fault hook for this start of gen, used up. */
@@ -253,7 +314,10 @@ sls_gen_bank_alive(sup_t *s, uint32_t gen)
 static const char *
 death_cause(int status, char *buf, size_t len)
 {
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS)
+		snprintf(buf, len, "killed by signal %d (%s: a system call its "
+		    "seccomp filter forbids)", SIGSYS, strsignal(SIGSYS));
+	else if (WIFSIGNALED(status))
 		snprintf(buf, len, "killed by signal %d (%s)",
 		    WTERMSIG(status), strsignal(WTERMSIG(status)));
 	else
@@ -275,9 +339,46 @@ recent_deaths(worker_t *w, uint64_t now)
 	return n;
 }
 
+/*
+ * The throttle: the slot is failed for a delay that doubles with each
+ * throttle (a worker that served BACKOFF_RESET_MS starts again at the
+ * first), then sls_workers_retry respawns it: never given up for good.
+ */
+static unsigned
+throttle(worker_t *w, uint64_t now)
+{
+	unsigned delay = w->backoff_ms != 0 ? w->backoff_ms : RETRY_FIRST_MS;
+
+	w->state = W_FAILED;
+	w->retry_at = now + delay;
+	w->backoff_ms = delay * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : delay * 2;
+	return delay;
+}
+
+/* Start the slot's worker again at once; it serves as soon as it is up
+   (nothing waits for its flag). */
+static void
+respawn(sup_t *s, worker_t *w)
+{
+	int fault = SLS_FAULT_NONE;
+
+	if (s->respawn_faults > 0) {
+		s->respawn_faults--;
+		fault = SLS_FAULT_DIE;
+	}
+	w->restarts++;
+	sls_stat_inc(s->stats, SLS_ST_WORKER_RESTARTS);
+	if (spawn(s, w->number, w->generation, fault) < 0) {
+		throttle(w, sls_now_ms());
+		return;
+	}
+	w->state = W_RUNNING;
+}
+
 static void
 worker_died(sup_t *s, worker_t *w, int status)
 {
+	uint64_t now = sls_now_ms();
 	char cause[96];
 	pid_t pid = w->pid;
 
@@ -301,29 +402,81 @@ worker_died(sup_t *s, worker_t *w, int status)
 		w->state = W_FAILED;
 		return;
 	}
+	if (now - w->started_ms >= BACKOFF_RESET_MS)
+		w->backoff_ms = 0;	/* it had been serving a while */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == SLS_WORKER_EXIT_INIT) {
 		sls_log(LOG_ERR, "worker %u (pid %d) failed to initialise; "
-		    "not restarting it", w->number, (int)pid);
-		w->state = W_FAILED;
+		    "not restarting it for %u s", w->number, (int)pid,
+		    throttle(w, now) / 1000);
 		return;
 	}
-	if (recent_deaths(w, sls_now_ms()) > DEATH_LIMIT) {
+	if (recent_deaths(w, now) > DEATH_LIMIT) {
 		sls_log(LOG_ERR, "worker %u (pid %d) %s; it died more than %d "
-		    "times in %d s, not restarting it", w->number, (int)pid,
-		    cause, DEATH_LIMIT, DEATH_WINDOW_MS / 1000);
-		w->state = W_FAILED;
+		    "times in %d s, not restarting it for %u s", w->number,
+		    (int)pid, cause, DEATH_LIMIT, DEATH_WINDOW_MS / 1000,
+		    throttle(w, now) / 1000);
 		return;
 	}
 	sls_log(LOG_NOTICE, "worker %u (pid %d) %s; restarting", w->number,
 	    (int)pid, cause);
-	w->restarts++;
-	sls_stat_inc(s->stats, SLS_ST_WORKER_RESTARTS);
-	if (spawn(s, w->number, w->generation, SLS_FAULT_NONE) < 0) {
-		w->state = W_FAILED;
-		return;
+	respawn(s, w);
+}
+
+/*
+ * Respawn the failed slots whose delay is over, in the running
+ * generation; a slot of a generation that was replaced meanwhile stays
+ * as it is.
+ */
+void
+sls_workers_retry(sup_t *s)
+{
+	uint64_t now = sls_now_ms();
+	size_t i;
+
+	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++) {
+		worker_t *w = &s->w[i];
+
+		if (w->state != W_FAILED || w->retry_at == 0 ||
+		    now < w->retry_at || w->generation != s->generation)
+			continue;
+		sls_log(LOG_NOTICE, "worker %u: restarting it after the "
+		    "respawn throttle", w->number);
+		/* A fresh window: it is throttled again only after as many
+		   deaths, with a longer delay. */
+		w->ndeaths = 0;
+		respawn(s, w);
 	}
-	/* It serves as soon as it is up; nothing waits for its flag. */
-	w->state = W_RUNNING;
+}
+
+/*
+ * Whether the running generation serves: some worker is up, or, with
+ * reuseport sockets (each worker number owns its own), every one is.
+ * If not, why (for ping's 503 and the service manager's STATUS=).
+ */
+bool
+sls_workers_serving(sup_t *s, char *why, size_t len)
+{
+	unsigned i, n = (unsigned)s->conf->workers, up = 0, down = 0;
+	uint64_t now = sls_now_ms(), next = 0;
+
+	for (i = 1; i <= n; i++) {
+		worker_t *w = &s->w[slot_of(s->generation, i)];
+
+		if (w->pid > 0 && w->state == W_RUNNING) {
+			up++;
+			continue;
+		}
+		down++;
+		if (w->retry_at != 0 && (next == 0 || w->retry_at < next))
+			next = w->retry_at;
+	}
+	if (up > 0 && (s->conf->socket_mode != SLS_SOCK_REUSEPORT || down == 0))
+		return true;
+	snprintf(why, len, "%u of %u workers not serving%s, retrying in %u s",
+	    down, n, up > 0 ? " (reuseport: their sockets' datagrams are "
+	    "lost)" : "", next > now ? (unsigned)((next - now + 999) / 1000) :
+	    0);
+	return false;
 }
 
 void
@@ -335,6 +488,10 @@ sls_workers_reap(sup_t *s)
 
 	sls_got_chld = 0;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (pid == s->reload.trial.pid) {
+			sls_trial_reaped(&s->reload.trial, status);
+			continue;
+		}
 		if (sls_metrics_reaped(s, pid, status))
 			continue;
 		for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++)
@@ -342,6 +499,39 @@ sls_workers_reap(sup_t *s)
 				worker_died(s, &s->w[i], status);
 				break;
 			}
+	}
+}
+
+/*
+ * A running worker whose heartbeat is older than worker_timeout is hung
+ * (stopped, stuck, starved): SIGKILL; the reaper respawns it like any
+ * other death. In reuseport mode its sockets' datagrams are lost until
+ * then.
+ */
+void
+sls_workers_check_hung(sup_t *s)
+{
+	uint64_t limit = (uint64_t)s->conf->worker_timeout * 1000, now, beat;
+	size_t i;
+
+	if (limit == 0)
+		return;
+	now = sls_now_ms();
+	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++) {
+		worker_t *w = &s->w[i];
+
+		if (w->pid <= 0 || w->state != W_RUNNING || w->hung)
+			continue;
+		beat = atomic_load_explicit(&s->shm.status[i].heartbeat,
+		    memory_order_relaxed);
+		if (now < beat || now - beat <= limit)
+			continue;
+		sls_log(LOG_WARNING, "worker %u (pid %d) has not run for %u "
+		    "ms (worker_timeout %u s); killing it", w->number,
+		    (int)w->pid, (unsigned)(now - beat),
+		    s->conf->worker_timeout);
+		w->hung = true;
+		kill(w->pid, SIGKILL);
 	}
 }
 

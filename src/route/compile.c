@@ -32,12 +32,70 @@ trim_len(const char *s, size_t n)
 	return n;
 }
 
+/* End of the bracket expression that starts at s[0] == '['. */
+static const char *
+bracket_end(const char *s)
+{
+	const char *p = s + 1, *q;
+
+	if (*p == '^')
+		p++;
+	if (*p == ']')		/* a leading ']' is a member */
+		p++;
+	for (; *p != '\0' && *p != ']'; p++) {
+		/* [:class:], [=equiv=], [.coll.] hold a ']' of their own */
+		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+			for (q = p + 2; *q != '\0' && !(q[0] == p[1] &&
+			    q[1] == ']'); q++)
+				;
+			if (*q == '\0')
+				return q;
+			p = q + 1;
+		}
+	}
+	return p;
+}
+
+/* What no pattern may hold: 0, or -1 with the reason in err. */
+static int
+re_limits(const char *src, char *err, size_t errlen)
+{
+	size_t n = strlen(src);
+	const char *p;
+
+	if (n > SLS_RE_MAX) {
+		snprintf(err, errlen, "regular expression \"%.32s...\" is %zu "
+		    "bytes long, more than %d", src, n, SLS_RE_MAX);
+		return -1;
+	}
+	/* A backslash outside brackets escapes the next character. */
+	for (p = src; *p != '\0'; p++) {
+		if (*p == '[') {
+			p = bracket_end(p);
+			if (*p == '\0')
+				break;
+		} else if (*p == '\\') {
+			if (p[1] >= '1' && p[1] <= '9') {
+				snprintf(err, errlen, "back-reference \\%c in "
+				    "regular expression \"%s\": not allowed",
+				    p[1], src);
+				return -1;
+			}
+			if (*++p == '\0')
+				break;
+		}
+	}
+	return 0;
+}
+
 regex_t *
 sls_compile_re(const char *src, char *err, size_t errlen)
 {
 	regex_t *re;
 	int rc;
 
+	if (re_limits(src, err, errlen) < 0)
+		return NULL;
 	if ((re = malloc(sizeof(*re))) == NULL) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
@@ -83,6 +141,8 @@ sls_compile_header(const char *spec, sls_hdr_cond_t *h, char *err,
 		snprintf(err, errlen, "bad header name");
 		return -1;
 	}
+	if (re_limits(skip_ws(colon + 1), err, errlen) < 0)
+		return -1;
 	if ((rc = regcomp(&h->re, skip_ws(colon + 1), RE_FLAGS)) != 0) {
 		regerror(rc, &h->re, m, sizeof(m));
 		snprintf(err, errlen, "bad regular expression: %s", m);

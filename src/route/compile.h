@@ -17,7 +17,13 @@
 #include "route.h"
 #include "tmpl.h"
 
-/* ruri, from, to: a POSIX ERE, case-insensitive, no sub-matches. */
+/*
+ * ruri, from, to: a POSIX ERE, case-insensitive, no sub-matches. Patterns
+ * longer than SLS_RE_MAX bytes and back-references (\1 to \9, which
+ * glibc accepts in an ERE, at a cost exponential in the input) are
+ * refused, here and in header conditions.
+ */
+#define SLS_RE_MAX	1024
 regex_t *sls_compile_re(const char *src, char *err, size_t errlen);
 void sls_compile_re_free(regex_t *re);
 

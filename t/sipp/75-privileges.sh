@@ -40,7 +40,8 @@ chmod 0600 "$CONF"
 # start-stop-daemon makes its notify socket in a directory of its own
 # that only root may enter, waits for READY=1 and then removes it.
 # -d keeps slserver in the foreground, logging to stderr (--output).
-timeout -k 5 30 start-stop-daemon --start --background --notify-await \
+# RUNTIME_DIRECTORY: as systemd names the RuntimeDirectory= it made.
+RUNTIME_DIRECTORY=$RUNDIR timeout -k 5 30 start-stop-daemon --start --background --notify-await \
     --notify-timeout 15 --output "$SRV_LOG" --pidfile "$PIDFILE" \
     --exec "$SLSERVER" -- -d -l info -f "$CONF" -P "$PIDFILE" ||
 	fail "start-stop-daemon --notify-await: exit $? (READY=1 not received)"

@@ -591,6 +591,26 @@ START_TEST(workers_zero)
 }
 END_TEST
 
+/* worker_timeout: 5 by default, 0 turns it off, 1 is too short. */
+START_TEST(worker_timeout)
+{
+	sls_conf_t *c = load_ok("");
+
+	ck_assert_uint_eq(c->worker_timeout, 5);
+	sls_conf_free(c);
+	c = load_ok("worker_timeout = 0\n");
+	ck_assert_uint_eq(c->worker_timeout, 0);
+	sls_conf_free(c);
+	c = load_ok("worker_timeout = 2\n");
+	ck_assert_uint_eq(c->worker_timeout, 2);
+	sls_conf_free(c);
+	load_err("worker_timeout = 1\n",
+	    NAME ":1: worker_timeout = 1: use 0 (never) or 2..3600");
+	load_err("\nworker_timeout = 3601\n",
+	    NAME ":2: worker_timeout = 3601: use 0 (never) or 2..3600");
+}
+END_TEST
+
 START_TEST(err_listen)
 {
 	load_err("listen = {\"tcp:127.0.0.1:5060\"}\n", NAME
@@ -1146,6 +1166,7 @@ START_TEST(option_names)
 		"listen", "workers", "socket_mode", "user", "group", "pidfile",
 		"fifo", "fifo_mode", "log_level", "log_facility", "xlog_level",
 		"server_header", "max_message", "metrics_listen",
+		"worker_timeout",
 		"sl.default_code",
 		"sl.default_reason", "sl.bind_tm", "sl.ack_timeout",
 		"sl.table_size", "sl.tag_secret", "limits.trusted",
@@ -1304,6 +1325,7 @@ conf_suite(void)
 	tcase_add_test(tc, full);
 	tcase_add_test(tc, comments);
 	tcase_add_test(tc, workers_zero);
+	tcase_add_test(tc, worker_timeout);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("errors");

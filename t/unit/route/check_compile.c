@@ -37,6 +37,72 @@ START_TEST(test_re)
 }
 END_TEST
 
+/* Hostile patterns: too long, or with a back-reference (issue 12). */
+START_TEST(test_re_limits)
+{
+	char err[256], pat[SLS_RE_MAX + 2], hpat[SLS_RE_MAX + 8];
+	regex_t *re;
+	sls_hdr_cond_t h;
+
+	/* SLS_RE_MAX bytes are fine, one more is not */
+	memset(pat, 'a', SLS_RE_MAX);
+	pat[SLS_RE_MAX] = '\0';
+	re = sls_compile_re(pat, err, sizeof(err));
+	ck_assert_ptr_nonnull(re);
+	sls_compile_re_free(re);
+	pat[SLS_RE_MAX] = 'a';
+	pat[SLS_RE_MAX + 1] = '\0';
+	ck_assert_ptr_null(sls_compile_re(pat, err, sizeof(err)));
+	ck_assert_str_eq(err, "regular expression "
+	    "\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is 1025 bytes long, "
+	    "more than 1024");
+
+	/* back-references \1 to \9, wherever they are */
+	ck_assert_ptr_null(sls_compile_re("^(a+)+\\1$", err, sizeof(err)));
+	ck_assert_str_eq(err, "back-reference \\1 in regular expression "
+	    "\"^(a+)+\\1$\": not allowed");
+	ck_assert_ptr_null(sls_compile_re("(a)(b)(c)(d)(e)(f)(g)(h)(i)\\9",
+	    err, sizeof(err)));
+	ERR_PREFIX(err, "back-reference \\9 in");
+	ck_assert_ptr_null(sls_compile_re("[]]\\1", err, sizeof(err)));
+	ck_assert_ptr_null(sls_compile_re("[[:alpha:]](x)\\1", err,
+	    sizeof(err)));
+	ERR_PREFIX(err, "back-reference \\1 in");
+
+	/* not back-references: an escaped backslash, \0, inside brackets */
+	re = sls_compile_re("a\\\\1", err, sizeof(err));
+	ck_assert_ptr_nonnull(re);
+	ck_assert_int_eq(regexec(re, "a\\1", 0, NULL, 0), 0);
+	sls_compile_re_free(re);
+	re = sls_compile_re("[\\1]x", err, sizeof(err));
+	ck_assert_ptr_nonnull(re);
+	ck_assert_int_eq(regexec(re, "1x", 0, NULL, 0), 0);
+	sls_compile_re_free(re);
+	re = sls_compile_re("[]\\1]x", err, sizeof(err));
+	ck_assert_ptr_nonnull(re);
+	sls_compile_re_free(re);
+	re = sls_compile_re("[[:digit:]\\1]x", err, sizeof(err));
+	ck_assert_ptr_nonnull(re);
+	sls_compile_re_free(re);
+
+	/* header conditions have the same limits */
+	ck_assert_int_eq(sls_compile_header("X-A: (a)\\1", &h, err,
+	    sizeof(err)), -1);
+	ck_assert_str_eq(err, "back-reference \\1 in regular expression "
+	    "\"(a)\\1\": not allowed");
+	/* the bound is on the pattern, not on the whole value */
+	memset(hpat, 'a', sizeof(hpat));
+	memcpy(hpat, "X: ", 3);
+	hpat[3 + SLS_RE_MAX] = '\0';
+	ck_assert_int_eq(sls_compile_header(hpat, &h, err, sizeof(err)), 0);
+	sls_compile_header_free(&h);
+	hpat[3 + SLS_RE_MAX] = 'a';
+	hpat[4 + SLS_RE_MAX] = '\0';
+	ck_assert_int_eq(sls_compile_header(hpat, &h, err, sizeof(err)), -1);
+	ERR_PREFIX(err, "regular expression \"aaaa");
+}
+END_TEST
+
 START_TEST(test_header)
 {
 	sls_hdr_cond_t h;
@@ -325,6 +391,7 @@ compile_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_re);
+	tcase_add_test(tc, test_re_limits);
 	tcase_add_test(tc, test_header);
 	tcase_add_test(tc, test_tmpl);
 	tcase_add_test(tc, test_branch);
