@@ -21,9 +21,9 @@
 /*
  * Bumped by every change of a struct under shm/ or of the region table.
  * 2: versioned 32-byte sigtable entries. 3: region table (offsets by
- * region id at the end of the header).
+ * region id at the end of the header). 4: forwarding counters.
  */
-#define SLS_SHM_VERSION	3
+#define SLS_SHM_VERSION	4
 #define SLS_MAX_WORKERS	256
 
 /*

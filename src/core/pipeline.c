@@ -8,6 +8,7 @@
 
 #include "ackfilter.h"
 #include "events.h"
+#include "forward.h"
 #include "local_reply.h"
 #include "pipeline.h"
 #include "route/action.h"
@@ -32,13 +33,15 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 
 	sls_req_reset(req);
 	out->len = 0;
+	out->kind = SLS_OUT_LOCAL;
 	if (sls_sip_parse(msg, pkt, len) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		return drop(h);
 	}
 	if (!msg->is_request) {
 		sls_stat_inc(h->stats, SLS_ST_RCV_REPLIES);
-		return false;
+		/* replies to what we forwarded go back (core/reply_fwd.c) */
+		return sls_reply_forward(h, req, out);
 	}
 	sls_stat_inc(h->stats, SLS_ST_RCV_REQUESTS);
 	req->ruri = msg->ruri;
@@ -53,9 +56,9 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 
 	r = sls_route_find(conf->routes, conf->nroutes, req);
 
-	/* An ACK never gets a reply. */
-	if (msg->method_id == SLS_M_ACK &&
-	    (r == NULL || r->action != SLS_ACT_DROP)) {
+	/* An ACK never gets a reply; it may be forwarded. */
+	if (msg->method_id == SLS_M_ACK && (r == NULL ||
+	    (r->action != SLS_ACT_DROP && r->action != SLS_ACT_FORWARD))) {
 		if (r != NULL)
 			sls_xlog(conf, r->xlog, req);
 		return drop(h);
@@ -69,6 +72,9 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	sls_xlog(conf, r->xlog, req);
 	if (r->action == SLS_ACT_DROP)
 		return drop(h);
+	/* stateless forwarding (core/forward.c) */
+	if (r->action == SLS_ACT_FORWARD)
+		return sls_forward(h, req, r, out);
 	if (sls_route_run_actions(r, req) < 0 ||
 	    r->action == SLS_ACT_REPLY_ERROR)
 		return sls_sl_reply_error(h, req, out);
