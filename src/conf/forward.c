@@ -148,8 +148,9 @@ sls_conf_v_code(cfg_t *cfg, cfg_opt_t *opt)
 }
 
 /*
- * A constant sl_forward_reply code outside the class of every code the
- * block matches could never apply (a reply keeps its class).
+ * A constant sl_forward_reply code can only apply to replies of its own
+ * class (a reply keeps its class): an error when no code the block
+ * matches is of that class, a warning for each one that is not.
  */
 static void
 check_class(cfg_t *sec)
@@ -158,8 +159,8 @@ check_class(cfg_t *sec)
 	char err[MSG_MAX - 64];
 	sls_tmpl_t *code, *reason;
 	sls_code_cond_t c;
-	unsigned i, n = cfg_size(sec, "code");
-	int cc;
+	unsigned i, n = cfg_size(sec, "code"), in = 0;
+	int cc, line = sls_conf_section_line(sec, SEC_ONREPLY);
 
 	if (v == NULL || n == 0 ||
 	    sls_compile_reply(v, &code, &reason, &cc, err, sizeof(err)) < 0)
@@ -168,14 +169,27 @@ check_class(cfg_t *sec)
 	sls_tmpl_free(reason);
 	if (cc == 0)
 		return;
+	for (i = 0; i < n; i++) {
+		if (sls_compile_code(cfg_getnstr(sec, "code", i), &c, err,
+		    sizeof(err)) < 0)
+			return;
+		if (c.lo / 100 == cc / 100)
+			in++;
+	}
+	if (in == 0) {
+		sls_conf_err(line, "onreply_route \"%s\": sl_forward_reply %d "
+		    "is not of the class of the codes it matches (a reply "
+		    "keeps its class)", cfg_title(sec), cc);
+		return;
+	}
 	for (i = 0; i < n; i++)
 		if (sls_compile_code(cfg_getnstr(sec, "code", i), &c, err,
-		    sizeof(err)) < 0 || c.lo / 100 == cc / 100)
-			return;
-	sls_conf_err(sls_conf_section_line(sec, SEC_ONREPLY),
-	    "onreply_route \"%s\": sl_forward_reply %d is not of the class "
-	    "of the codes it matches (a reply keeps its class)",
-	    cfg_title(sec), cc);
+		    sizeof(err)) == 0 && c.lo / 100 != cc / 100)
+			sls_conf_warn(line, "onreply_route \"%s\": "
+			    "sl_forward_reply %d never applies to code %s (a "
+			    "reply keeps its class): those replies go on "
+			    "unchanged, counted in sl:failures", cfg_title(sec),
+			    cc, cfg_getnstr(sec, "code", i));
 }
 
 /* An onreply_route section is complete (cfg is the top level). */

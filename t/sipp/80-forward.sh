@@ -18,7 +18,7 @@ route "to-uas" {
 	record_route = true
 }
 onreply_route "hide-timeouts" {
-	code             = {"408", "5xx"}
+	code             = {"408"}
 	method           = {"INVITE"}
 	xlog             = "rewrote \$rs \$rr from \$si:\$sp for \$ci (\$rm)"
 	sl_forward_reply = "404 Not Found"

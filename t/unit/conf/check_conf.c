@@ -827,7 +827,7 @@ START_TEST(forward_build)
 	    "\tforward = {\"udp:127.0.0.2:5070\", \"udp:localhost\","
 	    " \"udp:[::1]:5080\"}\n}\n"
 	    "route \"one\" {\n\tforward = \"udp:10.0.0.1\"\n}\n"
-	    "onreply_route \"a\" {\n\tcode = {\"408\", \"5xx\"}\n"
+	    "onreply_route \"a\" {\n\tcode = {\"408\", \"4xx\"}\n"
 	    "\tmethod = {\"INVITE\"}\n\tsource = {\"10.0.0.0/8\"}\n"
 	    "\theader = {\"Server: x\"}\n\txlog = \"$rs $rr\"\n"
 	    "\tsl_forward_reply = \"404\"\n}\n"
@@ -861,8 +861,8 @@ START_TEST(forward_build)
 	ck_assert_uint_eq(o->ncodes, 2);
 	ck_assert_uint_eq(o->codes[0].lo, 408);
 	ck_assert_uint_eq(o->codes[0].hi, 408);
-	ck_assert_uint_eq(o->codes[1].lo, 500);
-	ck_assert_uint_eq(o->codes[1].hi, 599);
+	ck_assert_uint_eq(o->codes[1].lo, 400);
+	ck_assert_uint_eq(o->codes[1].hi, 499);
 	ck_assert_uint_eq(o->nmethods, 1);
 	ck_assert_uint_eq(o->nsources, 1);
 	ck_assert_uint_eq(o->nheaders, 1);
@@ -1167,6 +1167,19 @@ START_TEST(warn_method)
 END_TEST
 
 /* Warnings come with a failed load too; they never fail one. */
+START_TEST(warn_forward_class)
+{
+	static const char *const want[] = {
+		NAME ":1: warning: onreply_route \"o\": sl_forward_reply 404 "
+		    "never applies to code 5xx (a reply keeps its class): "
+		    "those replies go on unchanged, counted in sl:failures",
+	};
+
+	load_warns("onreply_route \"o\" {\n\tcode = {\"408\", \"5xx\"}\n"
+	    "\tsl_forward_reply = \"404 Not Found\"\n}\n", want, 1);
+}
+END_TEST
+
 START_TEST(warn_and_errors)
 {
 	sls_errlist_t e = { NULL, 0 }, w = { NULL, 0 };
@@ -1448,6 +1461,7 @@ conf_suite(void)
 	tc = tcase_create("warnings");
 	tcase_add_test(tc, warn_glued);
 	tcase_add_test(tc, warn_method);
+	tcase_add_test(tc, warn_forward_class);
 	tcase_add_test(tc, warn_and_errors);
 	suite_add_tcase(s, tc);
 
