@@ -49,7 +49,7 @@
 	X(SLS_ST_RELOAD_FAILURES, "core", "reload_failures", "refused reloads") \
 	X(SLS_ST_FWD_REQUESTS, "core", "fwd_requests", "requests forwarded") \
 	X(SLS_ST_FWD_REPLIES, "core", "fwd_replies", "replies forwarded upstream") \
-	X(SLS_ST_DROP_REPLIES, "core", "drop_replies", "replies dropped: not ours, no next Via, not addressable, or drop") \
+	X(SLS_ST_DROP_REPLIES, "core", "drop_replies", "replies dropped: not ours, unaddressable, or drop") \
 	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", "live signature entries evicted")
 
 enum sls_stat_id {

@@ -323,10 +323,8 @@ sls_fwd_via_dest(const sls_via_t *v, struct sockaddr_storage *dst,
 	sls_str_t host = v->host, val;
 	unsigned port = v->port_num != 0 ? v->port_num : 5060;
 
-	/* we speak UDP only: a hop that asked for another transport
-	   cannot be answered by us */
-	if (!STR_CASEIS(v->transport, "UDP"))
-		return false;
+	/* by UDP whatever the Via says, as local replies go: the hop sent
+	   its request over UDP, the only transport slserver speaks */
 	if (v->received_param.len > 0 &&
 	    sls_sip_param(v->received_param, "received", &val) &&
 	    val.len > 0)

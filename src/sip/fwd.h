@@ -87,7 +87,8 @@ bool sls_fwd_via_next(const sls_msg_t *msg, sls_via_t *v);
  * Where a reply goes by a Via (RFC 3261 §18.2.2, RFC 3581 §4): the
  * received address, else the sent-by host, which must be a numeric
  * address (no DNS on the packet path); at the rport value, else the
- * sent-by port, else 5060. False when the Via cannot be addressed so.
+ * sent-by port, else 5060; by UDP whatever its transport says. False
+ * when the Via cannot be addressed so.
  */
 bool sls_fwd_via_dest(const sls_via_t *v, struct sockaddr_storage *dst,
     socklen_t *dstlen);

@@ -405,7 +405,9 @@ START_TEST(test_via_dest)
 	    sizeof(b)));
 	ck_assert(!next_dest("SIP/2.0/UDP 192.0.2.7;received=nowhere", b,
 	    sizeof(b)));
-	ck_assert(!next_dest("SIP/2.0/TCP 192.0.2.7", b, sizeof(b)));
+	/* replies go by UDP whatever the Via says, as local ones do */
+	ck_assert(next_dest("SIP/2.0/TCP 192.0.2.7", b, sizeof(b)));
+	ck_assert_str_eq(b, "192.0.2.7:5060");
 	ck_assert(!next_dest("SIP/2.0/UDP 192.0.2.7;rport=0", b, sizeof(b)));
 }
 END_TEST
