@@ -677,8 +677,8 @@ done
 		done
 	done
 	# forwarding against answering: slserver's CPU per transaction
-	case " $workloads " in
-	*" forward "*" invite-ack "* | *" invite-ack "*" forward "*)
+	if [[ " $workloads " == *" forward "* &&
+	    " $workloads " == *" invite-ack "* ]]; then
 		for wk in $workers_list; do
 			for mo in $modes; do
 				printf 'forward    %2s %-9s cpu_us slserver forward/invite-ack %s\n' \
@@ -687,8 +687,7 @@ done
 				    "$(median peak 9 invite-ack "$wk" "$mo" slserver)")"
 			done
 		done
-		;;
-	esac
+	fi
 } | tee "$outdir/table.txt"
 
 if [ "$outdir" != "$tmpd/results" ]; then
