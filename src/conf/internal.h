@@ -38,7 +38,6 @@ typedef struct fwd_name {
 	char *host;
 	unsigned port;
 	struct sockaddr_storage *addrs;
-	socklen_t *lens;
 	size_t n;
 } fwd_name_t;
 
