@@ -26,9 +26,9 @@
  * region id at the end of the header). 4: per-route counters.
  * 5: source table (limits), its size in the header, core:limited and
  * the other counters of SPEC 9. 6: a heartbeat in the worker status
- * words.
+ * words. 7: forwarding counters.
  */
-#define SLS_SHM_VERSION	6
+#define SLS_SHM_VERSION	7
 #define SLS_MAX_WORKERS	256
 
 /*

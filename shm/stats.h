@@ -40,13 +40,16 @@
 	X(SLS_ST_ACKS_PASSED, "sl", "acks_passed", "ACKs not absorbed, passed to the routes") \
 	X(SLS_ST_ACKS_LATE, "sl", "acks_late", "ACKs whose table entry had expired") \
 	X(SLS_ST_RCV_REQUESTS, "core", "rcv_requests", "SIP requests received") \
-	X(SLS_ST_RCV_REPLIES, "core", "rcv_replies", "SIP responses received and dropped") \
+	X(SLS_ST_RCV_REPLIES, "core", "rcv_replies", "SIP responses received") \
 	X(SLS_ST_DROP_REQUESTS, "core", "drop_requests", "requests dropped without a reply") \
 	X(SLS_ST_ERR_REQUESTS, "core", "err_requests", "requests that failed the basic checks") \
 	X(SLS_ST_OVERSIZE, "core", "oversize", "datagrams larger than max_message") \
 	X(SLS_ST_WORKER_RESTARTS, "core", "worker_restarts", "workers respawned after dying") \
 	X(SLS_ST_RELOADS, "core", "reloads", "successful reloads") \
 	X(SLS_ST_RELOAD_FAILURES, "core", "reload_failures", "refused reloads") \
+	X(SLS_ST_FWD_REQUESTS, "core", "fwd_requests", "requests forwarded") \
+	X(SLS_ST_FWD_REPLIES, "core", "fwd_replies", "replies forwarded upstream") \
+	X(SLS_ST_DROP_REPLIES, "core", "drop_replies", "replies dropped: not ours, unaddressable, or drop") \
 	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", "live signature entries evicted") \
 	X(SLS_ST_LIMITED, "core", "limited", "requests dropped: their source is blocked (limits)") \
 	X(SLS_ST_BLOCKS, "core", "blocks", "blocks started: a source went over limits.rate") \

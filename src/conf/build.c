@@ -25,16 +25,12 @@ dup_str(const char *s, bool *oom)
 	return d;
 }
 
-/* The name, line and conditions of a route. */
-static int
-build_conditions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
+/* method, source, header: the conditions routes and onreply_routes share. */
+int
+sls_conf_build_shared(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 {
 	unsigned i, n;
 	bool oom = false;
-	const char *v;
-
-	r->line = sls_conf_section_line(sec, false);
-	r->name = dup_str(cfg_title(sec), &oom);
 
 	n = cfg_size(sec, "method");
 	if (n > 0 && (r->methods = calloc(n, sizeof(char *))) == NULL)
@@ -45,15 +41,6 @@ build_conditions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 			goto oom;
 		r->nmethods++;
 	}
-	if ((v = cfg_getstr(sec, "ruri")) != NULL &&
-	    (r->ruri_re = sls_compile_re(v, err, errlen)) == NULL)
-		return -1;
-	if ((v = cfg_getstr(sec, "from")) != NULL &&
-	    (r->from_re = sls_compile_re(v, err, errlen)) == NULL)
-		return -1;
-	if ((v = cfg_getstr(sec, "to")) != NULL &&
-	    (r->to_re = sls_compile_re(v, err, errlen)) == NULL)
-		return -1;
 
 	n = cfg_size(sec, "source");
 	if (n > 0 && (r->sources = calloc(n, sizeof(sls_cidr_t))) == NULL)
@@ -70,12 +57,38 @@ build_conditions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 		if (sls_compile_header(cfg_getnstr(sec, "header", i),
 		    &r->headers[i], err, errlen) < 0)
 			return -1;
-	r->match_error = cfg_getbool(sec, "error") == cfg_true;
-	if (!oom)
-		return 0;
+	return 0;
 oom:
 	snprintf(err, errlen, "out of memory");
 	return -1;
+}
+
+/* The name, line and conditions of a route. */
+static int
+build_conditions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
+{
+	bool oom = false;
+	const char *v;
+
+	r->line = sls_conf_section_line(sec, SEC_ROUTE);
+	r->name = dup_str(cfg_title(sec), &oom);
+	if (oom) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (sls_conf_build_shared(sec, r, err, errlen) < 0)
+		return -1;
+	if ((v = cfg_getstr(sec, "ruri")) != NULL &&
+	    (r->ruri_re = sls_compile_re(v, err, errlen)) == NULL)
+		return -1;
+	if ((v = cfg_getstr(sec, "from")) != NULL &&
+	    (r->from_re = sls_compile_re(v, err, errlen)) == NULL)
+		return -1;
+	if ((v = cfg_getstr(sec, "to")) != NULL &&
+	    (r->to_re = sls_compile_re(v, err, errlen)) == NULL)
+		return -1;
+	r->match_error = cfg_getbool(sec, "error") == cfg_true;
+	return 0;
 }
 
 /* The actions of a route, its final action last. */
@@ -120,6 +133,8 @@ build_actions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 		r->action = SLS_ACT_REPLY_ERROR;
 	else if (cfg_getbool(sec, "drop") == cfg_true)
 		r->action = SLS_ACT_DROP;
+	else if (cfg_size(sec, "forward") > 0)
+		r->action = SLS_ACT_FORWARD;
 	if (v != NULL && sls_compile_reply(v, &r->code, &r->reason,
 	    &r->const_code, err, errlen) < 0)
 		return -1;
@@ -134,11 +149,15 @@ oom:
 }
 
 static int
-build_route(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
+build_route(cfg_t *sec, sls_route_t *r, const sls_conf_t *c, char *err,
+    size_t errlen)
 {
-	if (build_conditions(sec, r, err, errlen) < 0)
+	if (build_conditions(sec, r, err, errlen) < 0 ||
+	    build_actions(sec, r, err, errlen) < 0)
 		return -1;
-	return build_actions(sec, r, err, errlen);
+	if (r->action == SLS_ACT_FORWARD)
+		return sls_conf_build_forward(sec, r, c, err, errlen);
+	return 0;
 }
 
 static int
@@ -165,7 +184,7 @@ build_routes(cfg_t *cfg, sls_conf_t *c)
 	for (i = 0; i < n; i++) {
 		sec = cfg_getnsec(cfg, "route", i);
 		c->nroutes++;
-		if (build_route(sec, &c->routes[i], err, sizeof(err)) < 0) {
+		if (build_route(sec, &c->routes[i], c, err, sizeof(err)) < 0) {
 			sls_conf_err(c->routes[i].line, "route \"%s\": %s",
 			    cfg_title(sec), err);
 			return -1;
@@ -186,7 +205,7 @@ build_routes(cfg_t *cfg, sls_conf_t *c)
 			t = &c->ev_local_response;
 		if ((x = cfg_getstr(sec, "xlog")) != NULL &&
 		    (*t = sls_tmpl_compile(x, err, sizeof(err))) == NULL) {
-			sls_conf_err(sls_conf_section_line(sec, true),
+			sls_conf_err(sls_conf_section_line(sec, SEC_EVENT),
 			    "event_route \"%s\": %s", cfg_title(sec), err);
 			return -1;
 		}
@@ -283,46 +302,59 @@ sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 		goto oom;
 	if (build_limits(cfg_getsec(cfg, "limits"), c) < 0)
 		return -1;
-	return build_routes(cfg, c);
+	if (build_routes(cfg, c) < 0)
+		return -1;
+	return sls_conf_build_onreply(cfg, c);
 oom:
 	sls_conf_err(0, "out of memory");
 	return -1;
 }
 
+static void
+free_route(sls_route_t *r)
+{
+	size_t j;
+
+	free(r->name);
+	for (j = 0; j < r->nmethods; j++)
+		free(r->methods[j]);
+	free(r->methods);
+	sls_compile_re_free(r->ruri_re);
+	sls_compile_re_free(r->from_re);
+	sls_compile_re_free(r->to_re);
+	free(r->sources);
+	for (j = 0; j < r->nheaders; j++)
+		sls_compile_header_free(&r->headers[j]);
+	free(r->headers);
+	free(r->codes);
+	sls_tmpl_free(r->xlog);
+	sls_tmpl_free(r->set_ruri);
+	for (j = 0; j < r->nbranches; j++)
+		sls_tmpl_free(r->branches[j].uri);
+	free(r->branches);
+	for (j = 0; j < r->nappends; j++)
+		sls_tmpl_free(r->appends[j]);
+	free(r->appends);
+	sls_tmpl_free(r->code);
+	sls_tmpl_free(r->reason);
+	for (j = 0; j < r->ndests; j++)
+		free(r->dests[j].spec);
+	free(r->dests);
+}
+
 void
 sls_conf_free(sls_conf_t *c)
 {
-	size_t i, j;
+	size_t i;
 
 	if (c == NULL)
 		return;
-	for (i = 0; i < c->nroutes; i++) {
-		sls_route_t *r = &c->routes[i];
-
-		free(r->name);
-		for (j = 0; j < r->nmethods; j++)
-			free(r->methods[j]);
-		free(r->methods);
-		sls_compile_re_free(r->ruri_re);
-		sls_compile_re_free(r->from_re);
-		sls_compile_re_free(r->to_re);
-		free(r->sources);
-		for (j = 0; j < r->nheaders; j++)
-			sls_compile_header_free(&r->headers[j]);
-		free(r->headers);
-		sls_tmpl_free(r->xlog);
-		sls_tmpl_free(r->set_ruri);
-		for (j = 0; j < r->nbranches; j++)
-			sls_tmpl_free(r->branches[j].uri);
-		free(r->branches);
-		for (j = 0; j < r->nappends; j++)
-			sls_tmpl_free(r->appends[j]);
-		free(r->appends);
-		sls_tmpl_free(r->code);
-		sls_tmpl_free(r->reason);
-		free(r->forward);
-	}
+	for (i = 0; i < c->nroutes; i++)
+		free_route(&c->routes[i]);
 	free(c->routes);
+	for (i = 0; i < c->nonreply; i++)
+		free_route(&c->onreply[i]);
+	free(c->onreply);
 	sls_tmpl_free(c->ev_filtered_ack);
 	sls_tmpl_free(c->ev_local_response);
 	sls_tmpl_free(c->ev_blocked);

@@ -65,7 +65,8 @@ errfunc(cfg_t *cfg, const char *fmt, va_list ap)
 	char msg[MSG_MAX];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	sls_conf_err(cfg != NULL ? cfg->line : 0, "%s", msg);
+	sls_conf_err(cfg != NULL ? cfg->line : 0, "%s",
+	    sls_conf_forward_hint(cfg, msg));
 }
 
 static int
@@ -128,6 +129,7 @@ out:
 	free(l.hdrs);
 	free(l.last_val);
 	free(l.multi);
+	sls_conf_forward_done(&l);
 	sls_conf_ld = NULL;
 	return *confp != NULL ? 0 : -1;
 }

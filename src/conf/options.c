@@ -1,7 +1,8 @@
 /*
  * slserver.conf: the option table (the only place defaults live) and the
  * checks of the global options, as libconfuse validate callbacks; those
- * of route and event_route sections are in routes.c.
+ * of route, event_route and onreply_route sections are in routes.c and
+ * forward.c.
  *
  * How errors get their line: libconfuse calls a validate function right
  * after the value token, when its line counter is on the option's line,
@@ -85,10 +86,20 @@
 	X(CFG_STR, "send_reply", NULL) \
 	X(CFG_BOOL, "sl_reply_error", cfg_false) \
 	X(CFG_BOOL, "drop", cfg_false) \
-	X(CFG_STR, "forward", NULL)
+	X(CFG_BOOL, "record_route", cfg_false) \
+	X(CFG_STR_LIST, "forward", NULL)
 
 #define EVENT_OPTS(X) \
 	X(CFG_STR, "xlog", NULL)
+
+#define ONREPLY_OPTS(X) \
+	X(CFG_STR_LIST, "code", NULL) \
+	X(CFG_STR_LIST, "method", NULL) \
+	X(CFG_STR_LIST, "source", NULL) \
+	X(CFG_STR_LIST, "header", NULL) \
+	X(CFG_STR, "xlog", NULL) \
+	X(CFG_STR, "sl_forward_reply", NULL) \
+	X(CFG_BOOL, "drop", cfg_false)
 
 #define OPT(kind, name, def)		kind(name, def, CFGF_NONE),
 #define NAME(kind, name, def)		name,
@@ -96,11 +107,13 @@
 #define LIMITS_NAME(kind, name, def)	"limits." name,
 #define ROUTE_NAME(kind, name, def)	"route." name,
 #define EVENT_NAME(kind, name, def)	"event_route." name,
+#define ONREPLY_NAME(kind, name, def)	"onreply_route." name,
 
 static cfg_opt_t sl_opts[] = { SL_OPTS(OPT) CFG_END() };
 static cfg_opt_t limits_opts[] = { LIMITS_OPTS(OPT) CFG_END() };
 static cfg_opt_t route_opts[] = { ROUTE_OPTS(OPT) CFG_END() };
 static cfg_opt_t event_opts[] = { EVENT_OPTS(OPT) CFG_END() };
+static cfg_opt_t onreply_opts[] = { ONREPLY_OPTS(OPT) CFG_END() };
 static cfg_opt_t root_opts[] = {
 	ROOT_OPTS(OPT)
 	CFG_SEC("sl", sl_opts, CFGF_NONE),
@@ -108,6 +121,8 @@ static cfg_opt_t root_opts[] = {
 	CFG_SEC("route", route_opts,
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("event_route", event_opts,
+	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+	CFG_SEC("onreply_route", onreply_opts,
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_END()
 };
@@ -118,6 +133,7 @@ const char *const sls_conf_option_names[] = {
 	LIMITS_OPTS(LIMITS_NAME)
 	ROUTE_OPTS(ROUTE_NAME)
 	EVENT_OPTS(EVENT_NAME)
+	ONREPLY_OPTS(ONREPLY_NAME)
 	NULL
 };
 

@@ -43,12 +43,14 @@ static void
 note_header(const tok_t *kw, const tok_t *title)
 {
 	sec_hdr_t *h;
-	bool event;
+	int kind;
 
 	if (tok_is(kw, "route"))
-		event = false;
+		kind = SEC_ROUTE;
 	else if (tok_is(kw, "event_route"))
-		event = true;
+		kind = SEC_EVENT;
+	else if (tok_is(kw, "onreply_route"))
+		kind = SEC_ONREPLY;
 	else
 		return;
 	if (title->s == NULL || memchr(title->s, '\\', title->len) != NULL)
@@ -60,7 +62,7 @@ note_header(const tok_t *kw, const tok_t *title)
 	h += sls_conf_ld->nhdrs;
 	if ((h->title = strndup(title->s, title->len)) == NULL)
 		return;
-	h->event = event;
+	h->kind = kind;
 	h->line = kw->line;
 	sls_conf_ld->nhdrs++;
 }
@@ -141,7 +143,8 @@ skip_quoted(char *p, int *line, tok_t *word)
  * inside a word is part of it), so nothing else changes.
  *
  * libconfuse keeps no start line for a section, so the scan also notes
- * the line of each top-level 'route "title" {' and 'event_route', and
+ * the line of each top-level 'route "title" {', 'event_route' and
+ * 'onreply_route', and
  * that of a top-level '{' left open at the end of the file.
  */
 int
@@ -205,13 +208,13 @@ sls_conf_prescan(char *buf)
 }
 
 int
-sls_conf_section_line(cfg_t *sec, bool event)
+sls_conf_section_line(cfg_t *sec, int kind)
 {
 	const char *title = cfg_title(sec);
 	size_t i;
 
 	for (i = 0; title != NULL && i < sls_conf_ld->nhdrs; i++)
-		if (sls_conf_ld->hdrs[i].event == event &&
+		if (sls_conf_ld->hdrs[i].kind == kind &&
 		    strcmp(sls_conf_ld->hdrs[i].title, title) == 0)
 			return sls_conf_ld->hdrs[i].line;
 	/* not found by the scan: the line of its closing brace */

@@ -1,7 +1,8 @@
 /*
- * The checks of route and event_route sections, as libconfuse validate
- * callbacks (see options.c): each value is compiled by route/compile.c
- * and thrown away, and a section is checked as a whole at its '}'.
+ * The checks of route, event_route and onreply_route sections, as
+ * libconfuse validate callbacks (see options.c): each value is compiled
+ * by route/compile.c and thrown away, and a section is checked as a
+ * whole at its '}'. What only forwarding has is in forward.c.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
@@ -19,37 +20,55 @@ static const char *const final_names[] = {
 	"sl_send_reply", "send_reply", "sl_reply_error", "drop", "forward"
 };
 
+/* Those of an onreply_route. */
+static const char *const reply_final_names[] = {
+	"sl_forward_reply", "drop"
+};
+
 static const char *const event_names[] = {
 	"sl:filtered-ack", "sl:local-response", "sl:blocked"
 };
 
 static bool
-final_set(cfg_t *sec, size_t i)
+is_onreply(cfg_t *sec)
 {
-	if (i == 2 || i == 3)
-		return cfg_getbool(sec, final_names[i]) == cfg_true;
-	return cfg_getstr(sec, final_names[i]) != NULL;
+	return strcmp(cfg_name(sec), "onreply_route") == 0;
+}
+
+static bool
+final_set(cfg_t *sec, const char *name)
+{
+	if (strcmp(name, "sl_reply_error") == 0 || strcmp(name, "drop") == 0)
+		return cfg_getbool(sec, name) == cfg_true;
+	if (strcmp(name, "forward") == 0)
+		return cfg_size(sec, name) > 0;
+	return cfg_getstr(sec, name) != NULL;
 }
 
 /* Number of final actions in a route; their names into list. */
 static size_t
 finals(cfg_t *sec, char *list, size_t len)
 {
-	size_t i, n = 0;
+	const char *const *names = final_names;
+	size_t i, n = 0, nn = sizeof(final_names) / sizeof(final_names[0]);
 
+	if (is_onreply(sec)) {
+		names = reply_final_names;
+		nn = sizeof(reply_final_names) / sizeof(reply_final_names[0]);
+	}
 	list[0] = '\0';
-	for (i = 0; i < sizeof(final_names) / sizeof(final_names[0]); i++)
-		if (final_set(sec, i)) {
+	for (i = 0; i < nn; i++)
+		if (final_set(sec, names[i])) {
 			if (n++ > 0)
 				strlcat(list, ", ", len);
-			strlcat(list, final_names[i], len);
+			strlcat(list, names[i], len);
 		}
 	return n;
 }
 
 /* After a final action is set: a second one is reported here, once. */
-static void
-check_finals(cfg_t *sec)
+void
+sls_conf_check_finals(cfg_t *sec)
 {
 	char list[128];
 	cfg_t **m;
@@ -66,8 +85,8 @@ check_finals(cfg_t *sec)
 		sls_conf_ld->multi = m;
 		sls_conf_ld->multi[sls_conf_ld->nmulti++] = sec;
 	}
-	sls_conf_cerr(sec, "route \"%s\" has more than one final action: %s",
-	    cfg_title(sec), list);
+	sls_conf_cerr(sec, "%s \"%s\" has more than one final action: %s",
+	    cfg_name(sec), cfg_title(sec), list);
 }
 
 /* Each variable of the template value v that looks like a longer name. */
@@ -218,7 +237,7 @@ v_reply(cfg_t *cfg, cfg_opt_t *opt)
 		sls_tmpl_free(reason);
 		warn_glued(cfg, opt, v);
 	}
-	check_finals(cfg);
+	sls_conf_check_finals(cfg);
 	return 0;
 }
 
@@ -227,21 +246,7 @@ static int
 v_final_flag(cfg_t *cfg, cfg_opt_t *opt)
 {
 	if (cfg_opt_getnbool(opt, 0) == cfg_true)
-		check_finals(cfg);
-	return 0;
-}
-
-static int
-v_forward(cfg_t *cfg, cfg_opt_t *opt)
-{
-	const char *v = cfg_opt_getnstr(opt, 0);
-	char err[MSG_MAX - 64];
-
-	if (v == NULL)
-		return 0;
-	if (sls_compile_forward(v, err, sizeof(err)) < 0)
-		sls_conf_cerr(cfg, "%s", err);
-	check_finals(cfg);
+		sls_conf_check_finals(cfg);
 	return 0;
 }
 
@@ -254,8 +259,10 @@ v_route(cfg_t *cfg, cfg_opt_t *opt)
 
 	(void)cfg;
 	if (sec != NULL && finals(sec, list, sizeof(list)) == 0)
-		sls_conf_err(sls_conf_section_line(sec, false),
+		sls_conf_err(sls_conf_section_line(sec, SEC_ROUTE),
 		    "route \"%s\" has no final action", cfg_title(sec));
+	if (sec != NULL)
+		sls_conf_forward_route_check(sec);	/* forward.c */
 	return 0;
 }
 
@@ -270,9 +277,10 @@ v_event_route(cfg_t *cfg, cfg_opt_t *opt)
 	for (i = 0; i < sizeof(event_names) / sizeof(event_names[0]); i++)
 		if (title != NULL && strcmp(title, event_names[i]) == 0)
 			return 0;
-	sls_conf_err(sls_conf_section_line(sec, true), "unknown event_route "
-	    "\"%s\" (known: sl:filtered-ack, sl:local-response, "
-	    "sl:blocked)", title != NULL ? title : "");
+	sls_conf_err(sls_conf_section_line(sec, SEC_EVENT),
+	    "unknown event_route \"%s\" (known: sl:filtered-ack, "
+	    "sl:local-response, sl:blocked)",
+	    title != NULL ? title : "");
 	return 0;
 }
 
@@ -294,10 +302,19 @@ static const struct {
 	{ "route|send_reply", v_reply },
 	{ "route|sl_reply_error", v_final_flag },
 	{ "route|drop", v_final_flag },
-	{ "route|forward", v_forward },
+	{ "route|forward", sls_conf_v_forward },
 	{ "route", v_route },
 	{ "event_route|xlog", v_tmpl },
 	{ "event_route", v_event_route },
+	/* onreply_route: the shared checks here, its own in forward.c */
+	{ "onreply_route|code", sls_conf_v_code },
+	{ "onreply_route|method", v_method },
+	{ "onreply_route|source", v_source },
+	{ "onreply_route|header", v_header },
+	{ "onreply_route|xlog", v_tmpl },
+	{ "onreply_route|sl_forward_reply", v_reply },
+	{ "onreply_route|drop", v_final_flag },
+	{ "onreply_route", sls_conf_v_onreply },
 };
 
 void

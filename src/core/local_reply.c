@@ -10,6 +10,7 @@
 
 #include "ackfilter.h"
 #include "events.h"
+#include "forward.h"
 #include "local_reply.h"
 #include "sip/reply.h"
 #include "tag.h"
@@ -83,6 +84,10 @@ void
 sls_handle_sent(const sls_handler_t *h, sls_req_t *req, const sls_out_t *out,
     bool ok)
 {
+	if (out->kind != SLS_OUT_LOCAL) {
+		sls_fwd_sent(h, out, ok);	/* core/forward.c */
+		return;
+	}
 	if (!ok) {
 		sls_stat_inc(h->stats, SLS_ST_FAILURES);
 		return;

@@ -9,6 +9,7 @@
 #include "ackfilter.h"
 #include "events.h"
 #include "limits.h"
+#include "forward.h"
 #include "local_reply.h"
 #include "pipeline.h"
 #include "route_count.h"
@@ -25,8 +26,7 @@ drop(const sls_handler_t *h)
 
 /*
  * The end of a request that route r (or no route: NULL) took: counted as
- * replied when a reply goes out, else as dropped (route_count.h). A
- * forward counts SLS_RC_FORWARDED itself with sls_route_count().
+ * replied when a reply goes out, else as dropped (route_count.h).
  */
 static bool
 outcome(const sls_handler_t *h, const sls_route_t *r, bool reply)
@@ -34,6 +34,19 @@ outcome(const sls_handler_t *h, const sls_route_t *r, bool reply)
 	if (r != NULL)
 		sls_route_count(h, r, reply ? SLS_RC_REPLIED : SLS_RC_DROPPED);
 	return reply;
+}
+
+/* The outcome of a forward route: the request went on, or a local 482 or
+   483 went back, or nothing did. */
+static bool
+forwarded(const sls_handler_t *h, const sls_route_t *r, bool sent,
+    const sls_out_t *out)
+{
+	if (sent && out->kind == SLS_OUT_FWD_REQUEST) {
+		sls_route_count(h, r, SLS_RC_FORWARDED);
+		return true;
+	}
+	return outcome(h, r, sent);
 }
 
 bool
@@ -47,13 +60,15 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 
 	sls_req_reset(req);
 	out->len = 0;
+	out->kind = SLS_OUT_LOCAL;
 	if (sls_sip_parse(msg, pkt, len) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		return drop(h);
 	}
 	if (!msg->is_request) {
 		sls_stat_inc(h->stats, SLS_ST_RCV_REPLIES);
-		return false;
+		/* replies to what we forwarded go back (core/reply_fwd.c) */
+		return sls_reply_forward(h, req, out);
 	}
 	sls_stat_inc(h->stats, SLS_ST_RCV_REQUESTS);
 	/* Per-source limits (SPEC 9, limits.c): a request from a source
@@ -75,9 +90,9 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	if (r != NULL)
 		sls_route_count(h, r, SLS_RC_MATCHED);
 
-	/* An ACK never gets a reply. */
-	if (msg->method_id == SLS_M_ACK &&
-	    (r == NULL || r->action != SLS_ACT_DROP)) {
+	/* An ACK never gets a reply; it may be forwarded. */
+	if (msg->method_id == SLS_M_ACK && (r == NULL ||
+	    (r->action != SLS_ACT_DROP && r->action != SLS_ACT_FORWARD))) {
 		if (r != NULL)
 			sls_xlog(conf, r->xlog, req);
 		return outcome(h, r, drop(h));
@@ -93,6 +108,9 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	sls_xlog(conf, r->xlog, req);
 	if (r->action == SLS_ACT_DROP)
 		return outcome(h, r, drop(h));
+	/* stateless forwarding (core/forward.c) */
+	if (r->action == SLS_ACT_FORWARD)
+		return forwarded(h, r, sls_forward(h, req, r, out), out);
 	if (sls_route_run_actions(r, req) < 0 ||
 	    r->action == SLS_ACT_REPLY_ERROR)
 		return outcome(h, r, sls_sl_reply_error(h, req, out));

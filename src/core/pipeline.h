@@ -32,24 +32,37 @@ typedef struct sls_handler {
 					   sls_route_t.counter; NULL: none */
 } sls_handler_t;
 
+/* What an outgoing datagram is, for its counting once sent. */
+enum sls_out_kind {
+	SLS_OUT_LOCAL = 0,	/* a local reply: by code, sl:local-response */
+	SLS_OUT_FWD_REQUEST,	/* a forwarded request (core/forward.c) */
+	SLS_OUT_FWD_REPLY	/* a reply passed back upstream */
+};
+
 typedef struct sls_out {
-	char *buf;		/* reply bytes, capacity cap */
+	char *buf;		/* datagram bytes, capacity cap */
 	size_t cap;
 	size_t len;
 	struct sockaddr_storage dst;
 	socklen_t dstlen;
 	int code;		/* for the statistics once it is sent */
 	bool is_err;		/* made by sl_reply_error */
+	enum sls_out_kind kind;	/* set by sls_handle */
 } sls_out_t;
 
 /*
  * Handle one datagram of len bytes; req->src and req->local must be set.
- * Returns true when out holds a reply to send to out->dst.
+ * Returns true when out holds a datagram to send to out->dst (a reply,
+ * or with forwarding a request or reply passed on: out->kind), from the
+ * socket and address the datagram came in on.
  */
 bool sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
     size_t len, sls_out_t *out);
 
-/* After a send attempt: count it and run event_route "sl:local-response". */
+/*
+ * After a send attempt: count it, and for a local reply run event_route
+ * "sl:local-response".
+ */
 void sls_handle_sent(const sls_handler_t *h, sls_req_t *req,
     const sls_out_t *out, bool ok);
 

@@ -59,6 +59,9 @@ typedef struct sls_conf {
 
 	sls_route_t *routes;
 	size_t nroutes;
+	/* onreply_route blocks, in file order: replies to forwarded requests */
+	sls_route_t *onreply;
+	size_t nonreply;
 	/* xlog of event_route "sl:filtered-ack" / "sl:local-response" */
 	sls_tmpl_t *ev_filtered_ack;
 	sls_tmpl_t *ev_local_response;

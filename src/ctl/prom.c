@@ -18,6 +18,9 @@
  *   sl:acks_late                      slserver_acks_late_total
  *   core:rcv_requests                 slserver_requests_received_total
  *   core:rcv_replies                  slserver_replies_received_total
+ *   core:fwd_requests                 slserver_requests_forwarded_total
+ *   core:fwd_replies                  slserver_replies_forwarded_total
+ *   core:drop_replies                 slserver_replies_dropped_total
  *   core:drop_requests                slserver_requests_dropped_total
  *   core:err_requests                 slserver_requests_errors_total
  *   core:oversize                     slserver_oversize_total
@@ -86,7 +89,14 @@ static const prom_simple_t simple[] = {
 	{ "slserver_requests_received_total", SLS_ST_RCV_REQUESTS,
 	    "SIP requests received." },
 	{ "slserver_replies_received_total", SLS_ST_RCV_REPLIES,
-	    "SIP responses received and dropped." },
+	    "SIP responses received." },
+	{ "slserver_requests_forwarded_total", SLS_ST_FWD_REQUESTS,
+	    "Requests forwarded statelessly." },
+	{ "slserver_replies_forwarded_total", SLS_ST_FWD_REPLIES,
+	    "Replies to forwarded requests passed back upstream." },
+	{ "slserver_replies_dropped_total", SLS_ST_DROP_REPLIES,
+	    "Replies dropped: not ours, no next Via, not addressable, or "
+	    "drop in onreply_route." },
 	{ "slserver_requests_dropped_total", SLS_ST_DROP_REQUESTS,
 	    "Requests dropped without a reply." },
 	{ "slserver_requests_errors_total", SLS_ST_ERR_REQUESTS,

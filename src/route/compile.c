@@ -298,40 +298,76 @@ fail:
 }
 
 /*
- * forward = "udp:HOST[:PORT]". Forwarding is a later milestone: a
- * well-formed target is still refused, with a clear message, until then.
+ * forward = "udp:HOST[:PORT]" -> host and port. The name is not
+ * resolved here: conf/ does that when it loads the file.
  */
 int
-sls_compile_forward(const char *spec, char *err, size_t errlen)
+sls_compile_forward(const char *spec, char *host, size_t hostlen,
+    unsigned *port, char *err, size_t errlen)
 {
 	const char *h, *end;
+	size_t n;
 
+	*port = 5060;
 	if (strncmp(spec, "udp:", 4) != 0)
 		goto bad;
 	h = spec + 4;
 	if (*h == '[') {
 		if ((end = strchr(h, ']')) == NULL || end == h + 1)
 			goto bad;
+		n = (size_t)(end - h - 1);
+		h++;
 		end++;
 	} else {
 		end = h + strcspn(h, ":");
-		if (end == h)
+		n = (size_t)(end - h);
+		if (n == 0)
 			goto bad;
 	}
 	if (*end == ':') {
-		size_t n = strlen(end + 1);
-		unsigned port;
+		size_t pn = strlen(end + 1);
 
-		if (n > 5 || !sls_parse_port(end + 1, end + 1 + n, &port))
+		if (pn > 5 || !sls_parse_port(end + 1, end + 1 + pn, port) ||
+		    *port == 0)
 			goto bad;
 	} else if (*end != '\0') {
 		goto bad;
 	}
-	snprintf(err, errlen, "forward is not supported yet");
-	return -1;
+	if (n >= hostlen) {
+		snprintf(err, errlen, "forward \"%s\": host name too long",
+		    spec);
+		return -1;
+	}
+	memcpy(host, h, n);
+	host[n] = '\0';
+	return 0;
 bad:
 	snprintf(err, errlen, "forward \"%s\": expected udp:HOST[:PORT]",
 	    spec);
+	return -1;
+}
+
+/* code = "408" (one code, 100..699) or "4xx" (a class, 1xx..6xx). */
+int
+sls_compile_code(const char *spec, sls_code_cond_t *c, char *err,
+    size_t errlen)
+{
+	const char *s = skip_ws(spec);
+	size_t n = trim_len(s, strlen(s));
+	uint64_t v;
+
+	if (n == 3 && s[0] >= '1' && s[0] <= '6' &&
+	    (s[1] == 'x' || s[1] == 'X') && (s[2] == 'x' || s[2] == 'X')) {
+		c->lo = (uint16_t)((s[0] - '0') * 100);
+		c->hi = (uint16_t)(c->lo + 99);
+		return 0;
+	}
+	if (n == 3 && sls_parse_uint(s, s + 3, 699, &v) && v >= 100) {
+		c->lo = c->hi = (uint16_t)v;
+		return 0;
+	}
+	snprintf(err, errlen, "code \"%s\": expected a reply code 100..699 "
+	    "or a class 1xx..6xx", spec);
 	return -1;
 }
 

@@ -52,10 +52,16 @@ int sls_compile_reply(const char *spec, sls_tmpl_t **code,
     sls_tmpl_t **reason, int *const_code, char *err, size_t errlen);
 
 /*
- * forward = "udp:HOST[:PORT]". Forwarding is a later milestone: a
- * well-formed target is still refused, with a clear message, until then.
+ * forward = "udp:HOST[:PORT]" -> host (IPv6 without its brackets, NUL
+ * terminated, in host[0..hostlen)) and port (5060 when omitted; 0 is
+ * refused). Names are not resolved here: conf/ resolves them.
  */
-int sls_compile_forward(const char *spec, char *err, size_t errlen);
+int sls_compile_forward(const char *spec, char *host, size_t hostlen,
+    unsigned *port, char *err, size_t errlen);
+
+/* onreply_route code: "408" (100..699) or a class "4xx" (1xx..6xx). */
+int sls_compile_code(const char *spec, sls_code_cond_t *c, char *err,
+    size_t errlen);
 
 /*
  * Warnings: a value that compiles but most likely does not mean what it

@@ -95,12 +95,12 @@ failed_part(enum sls_err e)
 }
 
 static bool
-method_matches(const sls_route_t *r, const sls_msg_t *msg)
+method_matches(const sls_route_t *r, sls_str_t method)
 {
 	size_t i;
 
 	for (i = 0; i < r->nmethods; i++)
-		if (sls_str_eq(msg->method, r->methods[i]))
+		if (sls_str_eq(method, r->methods[i]))
 			return true;
 	return false;
 }
@@ -139,7 +139,7 @@ sls_route_matches(const sls_route_t *r, const sls_req_t *req)
 		ok = failed_part(msg->err);
 	}
 	if (r->nmethods > 0 && (ok <= P_START_LINE ||
-	    !method_matches(r, msg)))
+	    !method_matches(r, msg->method)))
 		return false;
 	if (r->ruri_re != NULL && (ok <= P_RURI ||
 	    !regex_match(r->ruri_re, msg->ruri)))
@@ -165,6 +165,46 @@ sls_route_find(const sls_route_t *routes, size_t n, const sls_req_t *req)
 
 	for (i = 0; i < n; i++)
 		if (sls_route_matches(&routes[i], req))
+			return &routes[i];
+	return NULL;
+}
+
+/*
+ * onreply_route: the reply's code, its CSeq method, the source of the
+ * datagram (the downstream) and its headers. A reply that failed some
+ * check is matched all the same: only what was found can match.
+ */
+bool
+sls_onreply_matches(const sls_route_t *r, const sls_req_t *req)
+{
+	const sls_msg_t *msg = &req->msg;
+	size_t i;
+
+	if (r->ncodes > 0) {
+		for (i = 0; i < r->ncodes; i++)
+			if (msg->status >= r->codes[i].lo &&
+			    msg->status <= r->codes[i].hi)
+				break;
+		if (i == r->ncodes)
+			return false;
+	}
+	if (r->nmethods > 0 && !method_matches(r, msg->cseq_method))
+		return false;
+	if (r->nsources > 0 && !source_matches(r, req))
+		return false;
+	for (i = 0; i < r->nheaders; i++)
+		if (!header_matches(msg, &r->headers[i]))
+			return false;
+	return true;
+}
+
+const sls_route_t *
+sls_onreply_find(const sls_route_t *routes, size_t n, const sls_req_t *req)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (sls_onreply_matches(&routes[i], req))
 			return &routes[i];
 	return NULL;
 }

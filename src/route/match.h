@@ -19,4 +19,13 @@ bool sls_route_matches(const sls_route_t *r, const sls_req_t *req);
 const sls_route_t *sls_route_find(const sls_route_t *routes, size_t n,
     const sls_req_t *req);
 
+/*
+ * onreply_route: every condition of r holds for the reply in req (its
+ * code, its CSeq method, the source address, its headers).
+ */
+bool sls_onreply_matches(const sls_route_t *r, const sls_req_t *req);
+/* The first of the n onreply_routes that matches, or NULL. */
+const sls_route_t *sls_onreply_find(const sls_route_t *routes, size_t n,
+    const sls_req_t *req);
+
 #endif

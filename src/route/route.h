@@ -10,6 +10,8 @@
 #include <regex.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <netinet/in.h>
+#include <stdint.h>
 
 #include "net/net.h"
 #include "sip/sip.h"
@@ -21,7 +23,8 @@ enum sls_action {
 	SLS_ACT_SEND_REPLY,
 	SLS_ACT_REPLY_ERROR,
 	SLS_ACT_DROP,
-	SLS_ACT_FORWARD
+	SLS_ACT_FORWARD,
+	SLS_ACT_FORWARD_REPLY	/* onreply_route: sl_forward_reply */
 };
 
 typedef struct sls_hdr_cond {
@@ -35,6 +38,29 @@ typedef struct sls_branch_spec {
 	int q_milli;		/* -1 when no q= */
 } sls_branch_spec_t;
 
+/*
+ * A forward destination, resolved when the config is loaded: its first
+ * address of each family (family 0: none), so that a request goes to the
+ * one of the family of the socket it came in on and leaves from there.
+ */
+typedef struct sls_fwd_dest {
+	struct sockaddr_in v4;
+	struct sockaddr_in6 v6;
+	char *spec;		/* as written, "udp:HOST[:PORT]" */
+} sls_fwd_dest_t;
+
+/* onreply_route code condition: lo..hi ("408" is 408..408, "4xx"
+   400..499). */
+typedef struct sls_code_cond {
+	uint16_t lo, hi;
+} sls_code_cond_t;
+
+/*
+ * A route or an onreply_route: the same conditions and actions, of which
+ * an onreply_route uses method (the CSeq method), source, header, codes,
+ * xlog and its final action (SLS_ACT_FORWARD_REPLY, SLS_ACT_DROP or
+ * none: forward unchanged).
+ */
 typedef struct sls_route {
 	char *name;
 	int line;		/* line of its "route" keyword */
@@ -48,6 +74,8 @@ typedef struct sls_route {
 	sls_hdr_cond_t *headers;
 	size_t nheaders;
 	bool match_error;
+	sls_code_cond_t *codes;	/* onreply_route only */
+	size_t ncodes;
 
 	/* actions, applied in this order */
 	sls_tmpl_t *xlog;
@@ -65,6 +93,9 @@ typedef struct sls_route {
 	/* slot of its counters (shm/routestats.h), set by the supervisor
 	   before the workers fork; 0 = not counted */
 	unsigned counter;
+	sls_fwd_dest_t *dests;	/* forward: destinations, chosen by Call-ID */
+	size_t ndests;
+	bool record_route;	/* forward: add our Record-Route */
 } sls_route_t;
 
 #endif

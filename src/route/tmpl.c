@@ -317,7 +317,8 @@ value(const part_t *pt, sls_req_t *req, char *num)
 
 	switch (v) {
 	case V_RM:
-		return msg->method;
+		/* in onreply_route: the method the reply answers */
+		return msg->is_request ? msg->method : msg->cseq_method;
 	case V_RU:
 		return sls_req_ruri_str(req);
 	case V_RUSER:

@@ -5,6 +5,11 @@
 # pinned the same way, against loadgen, and prints medians, ratios, CPU per
 # reply, p99 latency at a fixed rate and private memory per worker.
 #
+# The forward workload puts slserver or Kamailio between loadgen and a
+# bare downstream (loadgen -> forwarder -> bare -> forwarder -> loadgen):
+# bare answers the datagram's source, copying the Vias, so the replies
+# come back through the forwarder. The CPU columns are the forwarder's.
+#
 # Builds nothing: loadgen, bare and slserver come from the build directory
 # (-b, default the source tree two levels up) or from $LOADGEN, $BARE,
 # $SLSERVER; Kamailio from $KAMAILIO or the PATH. See README.md.
@@ -31,7 +36,8 @@ usage: run.sh [options]
              peak in the same group, else half of the slowest responder's)
   -W LIST    worker counts ("1 2")
   -M LIST    socket modes ("shared reuseport")
-  -k LIST    workloads ("invite-ack invite options")
+  -k LIST    workloads ("invite-ack invite options"; also "forward":
+             INVITE->404+ACK through a forwarder to a bare downstream)
   -x LIST    responders ("slserver bare kamailio"; missing ones are skipped;
              also slserver-limits: slserver with the per-source limits on
              at a rate that never blocks, to measure their cost)
@@ -40,12 +46,14 @@ usage: run.sh [options]
   -G         loadgen sends its batches with UDP GSO (cheaper for loadgen;
              use it when the lg% column is near 100)
   -C L:R     CPU lists for loadgen and responder, taskset syntax ("0:1")
+  -B LIST    CPUs of the forward workload's downstream (the loadgen CPUs)
   -o DIR     keep results (results.tsv, table.txt) in DIR
   -Q PCT     before each run wait (up to 60 s) until the machine's CPUs
              were less than PCT% busy for a second (0 = do not wait)
   -q         quick check: -p 1 -D 2 -U 0.5 -L 1 -W 1 -M shared
   -h         this help
-environment: LOADGEN BARE SLSERVER KAMAILIO (paths of the programs)
+environment: LOADGEN BARE SLSERVER KAMAILIO (paths of the programs),
+  KAMCFG KAMFWDCFG (Kamailio configs of the reply and forward workloads)
 EOF
 }
 
@@ -54,9 +62,9 @@ pairs=3 dur=5 warm=1 latdur=3 latrate=
 workers_list="1 2" modes="shared reuseport"
 workloads="invite-ack invite options"
 responders="slserver bare kamailio"
-window=64 sources=1 cpus="0:1" outdir='' quiet=0 gso=''
+window=64 sources=1 cpus="0:1" outdir='' quiet=0 gso='' ds_cpus=''
 
-while getopts "b:p:D:U:L:r:W:M:k:x:w:s:C:o:Q:Gqh" opt; do
+while getopts "b:p:D:U:L:r:W:M:k:x:w:s:C:B:o:Q:Gqh" opt; do
 	case $opt in
 	b) builddir=$OPTARG ;;
 	p) pairs=$OPTARG ;;
@@ -71,6 +79,7 @@ while getopts "b:p:D:U:L:r:W:M:k:x:w:s:C:o:Q:Gqh" opt; do
 	w) window=$OPTARG ;;
 	s) sources=$OPTARG ;;
 	C) cpus=$OPTARG ;;
+	B) ds_cpus=$OPTARG ;;
 	o) outdir=$OPTARG ;;
 	Q) quiet=$OPTARG ;;
 	G) gso=-G ;;
@@ -103,12 +112,14 @@ done
 [[ $cpus == *:* ]] || die "-C wants LOADGEN_CPUS:RESPONDER_CPUS"
 lg_cpus=${cpus%%:*}
 rs_cpus=${cpus#*:}
+ds_cpus=${ds_cpus:-$lg_cpus}
 
 LOADGEN=${LOADGEN:-$builddir/t/bench/loadgen}
 BARE=${BARE:-$builddir/t/bench/bare}
 SLSERVER=${SLSERVER:-$builddir/src/slserver}
 KAMAILIO=${KAMAILIO:-$(command -v kamailio || true)}
 KAMCFG=${KAMCFG:-$here/kamailio.cfg}
+KAMFWDCFG=${KAMFWDCFG:-$here/kamailio-forward.cfg}
 
 [ -x "$LOADGEN" ] || die "no loadgen at $LOADGEN (make bench builds it)"
 for t in timeout taskset setsid; do
@@ -143,6 +154,8 @@ printf 'phase\tworkload\tworkers\tmode\tresponder\tpair\trate\treplies_per_s\tcp
 
 rpid=			# the responder we started, if running
 rlog=
+dspid=			# the forward workload's downstream, if running
+ds_port=		# its port; empty: the workload forwards nothing
 
 hz=$(getconf CLK_TCK)
 
@@ -261,6 +274,16 @@ socket_mode = "$mode"
 pidfile = "$dir/slserver.pid"
 fifo = "$dir/slserver.fifo"
 log_level = "err"
+EOF
+		if [ -n "$ds_port" ]; then
+			cat >> "$dir/slserver.conf" <<EOF
+
+route "forward" {
+	forward = {"udp:127.0.0.1:$ds_port"}
+}
+EOF
+		else
+			cat >> "$dir/slserver.conf" <<EOF
 
 route "options" {
 	method = {"OPTIONS"}
@@ -272,6 +295,7 @@ route "invite" {
 	sl_send_reply = "404 Not Found"
 }
 EOF
+		fi
 		# every request through the source table, none ever blocked
 		[ "$r" = slserver-limits ] && cat >> "$dir/slserver.conf" <<EOF
 limits {
@@ -292,7 +316,9 @@ EOF
 		    -w "$workers" $ropt -c "$code" -b 1048576 > "$rlog" 2>&1 &
 		;;
 	kamailio)
-		setsid taskset -c "$rs_cpus" "$KAMAILIO" -DD -E -f "$KAMCFG" \
+		local -a kargs=(-f "$KAMCFG")
+		[ -n "$ds_port" ] && kargs=(-f "$KAMFWDCFG" -A "DSPORT=$ds_port")
+		setsid taskset -c "$rs_cpus" "$KAMAILIO" -DD -E "${kargs[@]}" \
 		    -x fm -X fm -n "$workers" -l "udp:127.0.0.1:$port" \
 		    -Y "$dir" -w "$dir" -P "$dir/kamailio.pid" \
 		    > "$rlog" 2>&1 &
@@ -331,6 +357,39 @@ EOF
 	return 1
 }
 
+# The forward workload's downstream: bare on its own port, pinned to the
+# downstream CPUs, in its own session; stopped by its PID.
+start_downstream() {
+	local dir=$1 _
+	ds_port=$(free_port) || { note "no free port"; return 1; }
+	setsid taskset -c "$ds_cpus" "$BARE" -l "127.0.0.1:$ds_port" -c 404 \
+	    -b 1048576 > "$dir/downstream.log" 2>&1 &
+	dspid=$!
+	for _ in $(seq 1 50); do
+		port_in_use "$ds_port" && return 0
+		alive "$dspid" || break
+		sleep 0.1
+	done
+	note "the downstream did not start; log:"
+	tail -n 20 "$dir/downstream.log" >&2
+	stop_downstream
+	return 1
+}
+
+stop_downstream() {
+	local _
+	[ -n "$dspid" ] || return 0
+	kill -TERM "$dspid" 2>/dev/null
+	for _ in $(seq 1 50); do
+		alive "$dspid" || break
+		sleep 0.1
+	done
+	alive "$dspid" && kill -KILL -- "-$dspid" 2>/dev/null
+	wait "$dspid" 2>/dev/null
+	dspid=
+	ds_port=
+}
+
 # Is $1 running (and not a zombie)?
 alive() {
 	local line
@@ -364,6 +423,7 @@ stop_responder() {
 
 cleanup() {
 	stop_responder
+	stop_downstream
 	if [ "$outdir" = "$tmpd/results" ]; then
 		rm -rf "$tmpd"
 	else
@@ -409,14 +469,20 @@ run_one() {
 	invite-ack) largs=(-m INVITE -a) ;;
 	invite) largs=(-m INVITE) ;;
 	options) largs=(-m OPTIONS); code=200 ;;
+	forward) largs=(-m INVITE -a) ;;
 	esac
 	[ -n "$gso" ] && largs+=("$gso")
 	[ "$phase" = lat ] && lwin=$((window * 4))
 	wait_quiet
 	port=$(free_port) || { note "no free port"; return 1; }
 	dir=$(mktemp -d "$tmpd/run.XXXXXX")
-	start_responder "$r" "$workers" "$mode" "$code" "$port" "$dir" ||
-	    return 1
+	if [ "$wl" = forward ]; then
+		start_downstream "$dir" || return 1
+	fi
+	start_responder "$r" "$workers" "$mode" "$code" "$port" "$dir" || {
+		stop_downstream
+		return 1
+	}
 	if [ "$warm" != 0 ]; then
 		timeout -k 2 30 taskset -c "$lg_cpus" "$LOADGEN" "${largs[@]}" \
 		    -n 1000000000 -d "$warm" -w "$window" -s "$sources" \
@@ -438,6 +504,7 @@ run_one() {
 		tail -n 20 "$rlog" >&2
 	fi
 	stop_responder
+	stop_downstream
 	if [ $rc -gt 1 ] || [ -z "$out" ]; then
 		note "loadgen failed ($rc) against $r:"
 		cat "$dir/loadgen.err" >&2
@@ -542,6 +609,9 @@ for wl in $workloads; do
 			note "== $wl, $wk worker(s), $mo"
 			for pair in $(seq 1 "$pairs"); do
 				for r in $active; do
+					# bare is the downstream there
+					[ "$wl" = forward ] && [ "$r" = bare ] &&
+					    continue
 					run_one peak "$wl" "$wk" "$mo" "$r" \
 					    "$pair" || failures=$((failures + 1))
 				done
@@ -569,6 +639,8 @@ for wl in $workloads; do
 			fi
 			for pair in $(seq 1 "$pairs"); do
 				for r in $active; do
+					[ "$wl" = forward ] && [ "$r" = bare ] &&
+					    continue
 					run_one lat "$wl" "$wk" "$mo" "$r" \
 					    "$pair" "$rate" ||
 					    failures=$((failures + 1))
@@ -622,6 +694,18 @@ done
 			done
 		done
 	done
+	# forwarding against answering: slserver's CPU per transaction
+	if [[ " $workloads " == *" forward "* &&
+	    " $workloads " == *" invite-ack "* ]]; then
+		for wk in $workers_list; do
+			for mo in $modes; do
+				printf 'forward    %2s %-9s cpu_us slserver forward/invite-ack %s\n' \
+				    "$wk" "$mo" "$(ratio \
+				    "$(median peak 9 forward "$wk" "$mo" slserver)" \
+				    "$(median peak 9 invite-ack "$wk" "$mo" slserver)")"
+			done
+		done
+	fi
 } | tee "$outdir/table.txt"
 
 if [ "$outdir" != "$tmpd/results" ]; then

@@ -759,15 +759,142 @@ START_TEST(err_finals)
 	    "\tsl_send_reply = \"200\"\n}\n",
 	    NAME ":3: route \"r\" has more than one final action: "
 	    "sl_send_reply, send_reply");
-	/* forward: recognised, refused until it exists */
-	load_err("route \"r\" {\n\tforward = \"udp:gw.example.net:5060\"\n}\n",
-	    NAME ":2: forward is not supported yet");
-	load_err("route \"r\" {\n\tforward = \"udp:[2001:db8::1]\"\n}\n",
-	    NAME ":2: forward is not supported yet");
+	/* forward: a final action like the others */
+	load_err("route \"r\" {\n\tforward = \"udp:127.0.0.2\"\n"
+	    "\tdrop = true\n}\n",
+	    NAME ":3: route \"r\" has more than one final action: drop, "
+	    "forward");
 	load_err("route \"r\" {\n\tforward = \"tcp:gw:5060\"\n}\n",
 	    NAME ":2: forward \"tcp:gw:5060\": expected udp:HOST[:PORT]");
 	load_err("route \"r\" {\n\tforward = \"udp:gw:99999\"\n}\n",
 	    NAME ":2: forward \"udp:gw:99999\": expected udp:HOST[:PORT]");
+}
+END_TEST
+
+/* forward, record_route and onreply_route: the errors with their line */
+START_TEST(err_forward)
+{
+	static const char *const want[] = {
+		NAME ":2: forward \"udp:nowhere.invalid\": cannot resolve "
+		    "nowhere.invalid: ",
+		NAME ":5: code \"7xx\": expected a reply code 100..699 or a "
+		    "class 1xx..6xx",
+		NAME ":7: onreply_route \"o\" has more than one final action: "
+		    "sl_forward_reply, drop",
+	};
+	sls_errlist_t e = { NULL, 0 };
+	sls_conf_t *c = NULL;
+	size_t i;
+
+	/* the resolver's own words end the first message */
+	ck_assert_int_eq(sls_conf_load_buf(
+	    "route \"r\" {\n\tforward = {\"udp:nowhere.invalid\"}\n}\n"
+	    "onreply_route \"o\" {\n\tcode = {\"408\", \"7xx\"}\n"
+	    "\tsl_forward_reply = \"404\"\n\tdrop = true\n}\n", NAME, &c,
+	    &e, NULL), -1);
+	if (e.n != 3)
+		print_errs(&e);
+	ck_assert_uint_eq(e.n, 3);
+	for (i = 0; i < 3; i++)
+		ck_assert_msg(strncmp(e.msg[i], want[i], strlen(want[i])) == 0,
+		    "%s", e.msg[i]);
+	sls_errlist_free(&e);
+
+	load_err("route \"r\" {\n\tforward = {\"udp:127.0.0.2\", "
+	    "\"udp:gw:0\"}\n}\n",
+	    NAME ":2: forward \"udp:gw:0\": expected udp:HOST[:PORT]");
+	load_err("route \"r\" {\n\tforward = \"udp:127.0.0.2\"\n"
+	    "\tsl_send_reply = \"404\"\n}\n",
+	    NAME ":3: route \"r\" has more than one final action: "
+	    "sl_send_reply, forward");
+	/* sl_forward_reply and code belong to onreply_route */
+	load_err("route \"r\" {\n\tdrop = true\n"
+	    "\tsl_forward_reply = \"404\"\n}\n",
+	    NAME ":3: sl_forward_reply is allowed only in onreply_route");
+	load_err("route \"r\" {\n\tcode = {\"4xx\"}\n\tdrop = true\n}\n",
+	    NAME ":2: code is a condition of onreply_route only");
+	load_err("onreply_route \"o\" {\n\tforward = \"udp:127.0.0.2\"\n}\n",
+	    NAME ":2: no such option 'forward'");
+	/* what forward allows */
+	load_err("route \"r\" {\n\trecord_route = true\n\tdrop = true\n}\n",
+	    NAME ":1: route \"r\": record_route needs forward");
+	load_err("route \"r\" {\n\terror = true\n"
+	    "\tforward = \"udp:127.0.0.2\"\n}\n",
+	    NAME ":1: route \"r\": forward does not take requests that "
+	    "failed the basic checks (error = true)");
+	load_err("route \"r\" {\n\tappend_to_reply = {\"X-A: b\"}\n"
+	    "\tforward = \"udp:127.0.0.2\"\n}\n",
+	    NAME ":1: route \"r\": append_to_reply and append_branch have "
+	    "no effect with forward");
+	/* a reply keeps its class */
+	load_err("\n\nonreply_route \"o\" {\n\tcode = {\"408\", \"486\"}\n"
+	    "\tsl_forward_reply = \"200 OK\"\n}\n",
+	    NAME ":3: onreply_route \"o\": sl_forward_reply 200 is not of "
+	    "the class of the codes it matches (a reply keeps its class)");
+	load_err("onreply_route \"o\" {\n\tsl_forward_reply = \"99\"\n}\n",
+	    NAME ":2: reply code 99 out of range 100..699");
+	load_err("onreply_route \"o\" {\n\txlog = \"$nope\"\n}\n",
+	    NAME ":2: xlog: unknown variable $nope");
+	/* an IPv6 destination for an IPv4-only server */
+	load_err("route \"r\" {\n\tforward = \"udp:[::1]\"\n}\n",
+	    NAME ":1: route \"r\": forward \"udp:[::1]\": no address of a "
+	    "family slserver listens on");
+}
+END_TEST
+
+START_TEST(forward_build)
+{
+	sls_conf_t *c = load_ok(
+	    "listen = {\"udp:127.0.0.1:5060\", \"udp:[::1]:5060\"}\n"
+	    "route \"r\" {\n\tmethod = {\"INVITE\"}\n"
+	    "\trecord_route = true\n"
+	    "\tforward = {\"udp:127.0.0.2:5070\", \"udp:localhost\","
+	    " \"udp:[::1]:5080\"}\n}\n"
+	    "route \"one\" {\n\tforward = \"udp:10.0.0.1\"\n}\n"
+	    "onreply_route \"a\" {\n\tcode = {\"408\", \"4xx\"}\n"
+	    "\tmethod = {\"INVITE\"}\n\tsource = {\"10.0.0.0/8\"}\n"
+	    "\theader = {\"Server: x\"}\n\txlog = \"$rs $rr\"\n"
+	    "\tsl_forward_reply = \"404\"\n}\n"
+	    "onreply_route \"b\" {\n\tcode = \"6xx\"\n\tdrop = true\n}\n"
+	    "onreply_route \"c\" {\n\txlog = \"$rs\"\n}\n");
+	const sls_route_t *r = &c->routes[0], *o;
+
+	ck_assert_int_eq(r->action, SLS_ACT_FORWARD);
+	ck_assert(r->record_route);
+	ck_assert_uint_eq(r->ndests, 3);
+	ck_assert_str_eq(r->dests[0].spec, "udp:127.0.0.2:5070");
+	ck_assert_int_eq(r->dests[0].v4.sin_family, AF_INET);
+	ck_assert_uint_eq(ntohs(r->dests[0].v4.sin_port), 5070);
+	ck_assert_int_eq(r->dests[0].v6.sin6_family, 0);
+	/* a name: one address of each family we listen on */
+	ck_assert_int_eq(r->dests[1].v4.sin_family, AF_INET);
+	ck_assert_uint_eq(ntohs(r->dests[1].v4.sin_port), 5060);
+	ck_assert_int_eq(r->dests[2].v4.sin_family, 0);
+	ck_assert_int_eq(r->dests[2].v6.sin6_family, AF_INET6);
+	ck_assert_uint_eq(ntohs(r->dests[2].v6.sin6_port), 5080);
+	ck_assert(!c->routes[1].record_route);
+	ck_assert_uint_eq(c->routes[1].ndests, 1);
+
+	ck_assert_uint_eq(c->nonreply, 3);
+	o = &c->onreply[0];
+	ck_assert_str_eq(o->name, "a");
+	ck_assert_int_eq(o->line, 10);
+	ck_assert_int_eq(o->action, SLS_ACT_FORWARD_REPLY);
+	ck_assert_int_eq(o->const_code, 404);
+	ck_assert_ptr_null(o->reason);
+	ck_assert_uint_eq(o->ncodes, 2);
+	ck_assert_uint_eq(o->codes[0].lo, 408);
+	ck_assert_uint_eq(o->codes[0].hi, 408);
+	ck_assert_uint_eq(o->codes[1].lo, 400);
+	ck_assert_uint_eq(o->codes[1].hi, 499);
+	ck_assert_uint_eq(o->nmethods, 1);
+	ck_assert_uint_eq(o->nsources, 1);
+	ck_assert_uint_eq(o->nheaders, 1);
+	ck_assert_ptr_nonnull(o->xlog);
+	ck_assert_int_eq(c->onreply[1].action, SLS_ACT_DROP);
+	ck_assert_uint_eq(c->onreply[1].ncodes, 1);
+	ck_assert_int_eq(c->onreply[2].action, SLS_ACT_NONE);
+	sls_conf_free(c);
 }
 END_TEST
 
@@ -1064,6 +1191,19 @@ START_TEST(warn_method)
 END_TEST
 
 /* Warnings come with a failed load too; they never fail one. */
+START_TEST(warn_forward_class)
+{
+	static const char *const want[] = {
+		NAME ":1: warning: onreply_route \"o\": sl_forward_reply 404 "
+		    "never applies to code 5xx (a reply keeps its class): "
+		    "those replies go on unchanged, counted in sl:failures",
+	};
+
+	load_warns("onreply_route \"o\" {\n\tcode = {\"408\", \"5xx\"}\n"
+	    "\tsl_forward_reply = \"404 Not Found\"\n}\n", want, 1);
+}
+END_TEST
+
 START_TEST(warn_and_errors)
 {
 	sls_errlist_t e = { NULL, 0 }, w = { NULL, 0 };
@@ -1177,8 +1317,11 @@ START_TEST(option_names)
 		"route.error", "route.xlog", "route.set_ruri",
 		"route.append_branch", "route.append_to_reply",
 		"route.sl_send_reply", "route.send_reply",
-		"route.sl_reply_error", "route.drop", "route.forward",
-		"event_route.xlog",
+		"route.sl_reply_error", "route.drop", "route.record_route",
+		"route.forward", "event_route.xlog", "onreply_route.code",
+		"onreply_route.method", "onreply_route.source",
+		"onreply_route.header", "onreply_route.xlog",
+		"onreply_route.sl_forward_reply", "onreply_route.drop",
 	};
 	size_t i, n;
 
@@ -1212,6 +1355,9 @@ START_TEST(option_names_known)
 		else if (strncmp(name, "route.", 6) == 0)
 			snprintf(buf, sizeof(buf), "route \"r\" {\n%s = "
 			    "\"zz\"\n}\n", dot + 1);
+		else if (strncmp(name, "onreply_route.", 14) == 0)
+			snprintf(buf, sizeof(buf), "onreply_route \"r\" {\n"
+			    "%s = \"zz\"\n}\n", dot + 1);
 		else
 			snprintf(buf, sizeof(buf), "event_route "
 			    "\"sl:filtered-ack\" {\n%s = \"zz\"\n}\n", dot + 1);
@@ -1336,6 +1482,8 @@ conf_suite(void)
 	tcase_add_test(tc, err_actions);
 	tcase_add_test(tc, err_reply);
 	tcase_add_test(tc, err_finals);
+	tcase_add_test(tc, err_forward);
+	tcase_add_test(tc, forward_build);
 	tcase_add_test(tc, err_limits);
 	tcase_add_test(tc, err_event_route);
 	tcase_add_test(tc, err_file);
@@ -1346,6 +1494,7 @@ conf_suite(void)
 	tc = tcase_create("warnings");
 	tcase_add_test(tc, warn_glued);
 	tcase_add_test(tc, warn_method);
+	tcase_add_test(tc, warn_forward_class);
 	tcase_add_test(tc, warn_and_errors);
 	suite_add_tcase(s, tc);
 

@@ -612,6 +612,10 @@ START_TEST(test_stats)
 	    "core:worker_restarts = 0\n"
 	    "core:reloads = 2\n"
 	    "core:reload_failures = 0\n"
+	    "core:fwd_requests = 0\n"
+	    "core:fwd_replies = 0\n"
+	    "core:drop_replies = 0\n"
+
 	    "core:limited = 0\n"
 	    "core:blocks = 0\n"
 	    "core:error_replies_limited = 0\n");
@@ -638,9 +642,11 @@ START_TEST(test_stats)
 	    "sl:200_replies = 0\n"));
 	ck_assert(strstr(r, "\nsl:404_replies = 7\nsl:407_replies = 0\n"));
 	ck_assert(strstr(r, "\ncore:reload_failures = 0\n"
-	    "shm:sigtable_evictions = 5\ncore:limited = 0\ncore:blocks = 0\n"
+	    "core:fwd_requests = 0\ncore:fwd_replies = 0\n"
+	    "core:drop_replies = 0\nshm:sigtable_evictions = 5\n"
+	    "core:limited = 0\ncore:blocks = 0\n"
 	    "core:error_replies_limited = 0\nshm:srctable_evictions = 0\n"
-	    "shm:sigtable_used = 3\nshm:sigtable_size = 1024\n") + 191 ==
+	    "shm:sigtable_used = 3\nshm:sigtable_size = 1024\n") + 256 ==
 	    r + strlen(r));
 	{
 		const char *p;

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <inttypes.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -363,7 +364,7 @@ START_TEST(test_simple_counters)
 	    "# HELP slserver_sigtable_evictions_total Live signature table "
 	    "entries evicted to make room.\n"
 	    "# TYPE slserver_sigtable_evictions_total counter\n"
-	    "slserver_sigtable_evictions_total 385\n");
+	    "slserver_sigtable_evictions_total 418\n");
 }
 END_TEST
 
@@ -413,13 +414,16 @@ START_TEST(test_every_counter_exported)
 		"slserver_replies_received_total 308\n",
 		"slserver_requests_dropped_total 319\n",
 		"slserver_oversize_total 341\n",
+		"slserver_requests_forwarded_total 385\n",
+		"slserver_replies_forwarded_total 396\n",
+		"slserver_replies_dropped_total 407\n",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		ck_assert_msg(strstr(out.data, names[i]) != NULL,
 		    "missing sample %s", names[i]);
-	/* 20 + 12 + 2 + 1 + 1 + 1 + 1 samples, 18 families. */
+	/* 20 + 15 + 2 + 1 + 1 + 1 + 1 samples, 21 families. */
 	{
 		size_t samples = 0, help = 0, type = 0;
 		const char *p;
@@ -432,9 +436,9 @@ START_TEST(test_every_counter_exported)
 			else
 				samples++;
 		}
-		ck_assert_uint_eq(help, 18);
-		ck_assert_uint_eq(type, 18);
-		ck_assert_uint_eq(samples, 38);
+		ck_assert_uint_eq(help, 21);
+		ck_assert_uint_eq(type, 21);
+		ck_assert_uint_eq(samples, 41);
 	}
 }
 END_TEST
@@ -445,7 +449,7 @@ START_TEST(test_grammar)
 	int i;
 
 	ck_assert_msg(validate(out.data, &v), "%s", v.err);
-	ck_assert_int_eq(v.nfam, 18);
+	ck_assert_int_eq(v.nfam, 21);
 	/* HELP and TYPE of each family came before its samples. */
 	for (i = 0; i < v.nfam; i++)
 		ck_assert(v.fam[i].help && v.fam[i].type && v.fam[i].samples);
@@ -544,16 +548,19 @@ END_TEST
 /* The limits families (SPEC 9), alone and after the others: valid. */
 START_TEST(test_limits)
 {
+	char want[128];
 	sls_buf_t b;
 	val_t v;
 
 	memset(&b, 0, sizeof(b));
 	sls_prom_write_limits(&b, vals, 3);
 	ck_assert_msg(validate(b.data, &v), "%s", v.err);
-	ck_assert(strstr(b.data, "# TYPE slserver_limited_total counter\n"
-	    "slserver_limited_total 396\n") != NULL);
-	ck_assert(strstr(b.data, "\nslserver_error_replies_limited_total "
-	    "418\n") != NULL);
+	snprintf(want, sizeof(want), "# TYPE slserver_limited_total counter\n"
+	    "slserver_limited_total %" PRIu64 "\n", vals[SLS_ST_LIMITED]);
+	ck_assert_msg(strstr(b.data, want) != NULL, "%s", b.data);
+	snprintf(want, sizeof(want), "\nslserver_error_replies_limited_total "
+	    "%" PRIu64 "\n", vals[SLS_ST_ERR_LIMITED]);
+	ck_assert_msg(strstr(b.data, want) != NULL, "%s", b.data);
 	ck_assert(strstr(b.data, "# TYPE slserver_blocked_sources gauge\n"
 	    "slserver_blocked_sources 3\n") != NULL);
 	sls_buf_free(&b);

@@ -292,28 +292,72 @@ END_TEST
 
 START_TEST(test_forward)
 {
-	static const char *const wellformed[] = {
-		"udp:proxy.example.com", "udp:192.0.2.1:5060",
-		"udp:[2001:db8::1]", "udp:[::1]:5062", "udp:h:0",
-		"udp:h:65535",
+	static const struct {
+		const char *spec, *host;
+		unsigned port;
+	} good[] = {
+		{ "udp:proxy.example.com", "proxy.example.com", 5060 },
+		{ "udp:192.0.2.1:5060", "192.0.2.1", 5060 },
+		{ "udp:[2001:db8::1]", "2001:db8::1", 5060 },
+		{ "udp:[::1]:5062", "::1", 5062 },
+		{ "udp:h:65535", "h", 65535 },
 	};
 	static const char *const bad[] = {
 		"tcp:h", "udp:", "udp::5060", "udp:[]", "udp:[::1", "udp:h:",
 		"udp:h:65536", "udp:h:123456", "udp:h:x1", "udp:h:1:2",
-		"udp:[::1]x",
+		"udp:[::1]x", "udp:h:0",
 	};
-	char err[256], want[256];
+	char err[256], want[256], host[64];
+	unsigned port;
 	size_t i;
 
-	for (i = 0; i < sizeof(wellformed) / sizeof(wellformed[0]); i++) {
-		ck_assert_int_eq(sls_compile_forward(wellformed[i], err,
-		    sizeof(err)), -1);
-		ck_assert_str_eq(err, "forward is not supported yet");
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ck_assert_int_eq(sls_compile_forward(good[i].spec, host,
+		    sizeof(host), &port, err, sizeof(err)), 0);
+		ck_assert_str_eq(host, good[i].host);
+		ck_assert_uint_eq(port, good[i].port);
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		snprintf(want, sizeof(want), "forward \"%s\": expected "
 		    "udp:HOST[:PORT]", bad[i]);
-		ck_assert_int_eq(sls_compile_forward(bad[i], err,
+		ck_assert_int_eq(sls_compile_forward(bad[i], host,
+		    sizeof(host), &port, err, sizeof(err)), -1);
+		ck_assert_str_eq(err, want);
+	}
+	ck_assert_int_eq(sls_compile_forward("udp:averylonghostname", host,
+	    8, &port, err, sizeof(err)), -1);
+	ck_assert_str_eq(err, "forward \"udp:averylonghostname\": host name "
+	    "too long");
+}
+END_TEST
+
+START_TEST(test_code)
+{
+	static const struct {
+		const char *spec;
+		unsigned lo, hi;
+	} good[] = {
+		{ "408", 408, 408 }, { "100", 100, 100 }, { "699", 699, 699 },
+		{ "4xx", 400, 499 }, { "6XX", 600, 699 }, { " 1xx ", 100, 199 },
+	};
+	static const char *const bad[] = {
+		"", "99", "700", "7xx", "0xx", "4x", "4xxx", "40x", "abc",
+		"4 08", "-408",
+	};
+	sls_code_cond_t c;
+	char err[256], want[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		ck_assert_int_eq(sls_compile_code(good[i].spec, &c, err,
+		    sizeof(err)), 0);
+		ck_assert_uint_eq(c.lo, good[i].lo);
+		ck_assert_uint_eq(c.hi, good[i].hi);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(want, sizeof(want), "code \"%s\": expected a reply "
+		    "code 100..699 or a class 1xx..6xx", bad[i]);
+		ck_assert_int_eq(sls_compile_code(bad[i], &c, err,
 		    sizeof(err)), -1);
 		ck_assert_str_eq(err, want);
 	}
@@ -398,6 +442,7 @@ compile_suite(void)
 	tcase_add_test(tc, test_append);
 	tcase_add_test(tc, test_reply);
 	tcase_add_test(tc, test_forward);
+	tcase_add_test(tc, test_code);
 	tcase_add_test(tc, test_tmpl_warn);
 	tcase_add_test(tc, test_method_warn);
 	suite_add_tcase(s, tc);

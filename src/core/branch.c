@@ -1,0 +1,196 @@
+/*
+ * Keyed branches of forwarded requests. See branch.h for the layout.
+ *
+ * Every hash starts with its own domain byte under the to-tag key, as in
+ * tag.c ('P', 'S', 'H', 'K' there): 'L' loop hash, 'B' transaction hash,
+ * 'M' the MAC; variable-length fields are length-prefixed.
+ *
+ * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
+ */
+#include "config.h"
+
+#include <netinet/in.h>
+#include <string.h>
+
+#include "branch.h"
+
+static const char hexdig[] = "0123456789abcdef";
+
+static void
+put_u32(sls_siphash_t *st, uint32_t v)
+{
+	uint8_t b[4];
+
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+	sls_siphash_update(st, b, sizeof(b));
+}
+
+static void
+put_field(sls_siphash_t *st, sls_str_t f)
+{
+	put_u32(st, (uint32_t)f.len);
+	sls_siphash_update(st, f.s, f.len);
+}
+
+/* A sent-by as hashed: host as written, port with 5060 filled in. */
+static void
+put_via(sls_siphash_t *st, const sls_via_t *v)
+{
+	put_field(st, v->host);
+	put_u32(st, v->port_num != 0 ? v->port_num : 5060);
+	put_field(st, v->branch);
+}
+
+/* An address and port; the family tells the length. */
+static void
+put_addr(sls_siphash_t *st, const struct sockaddr *sa)
+{
+	uint8_t fam;
+
+	if (sa->sa_family == AF_INET) {
+		const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+
+		fam = 4;
+		sls_siphash_update(st, &fam, 1);
+		sls_siphash_update(st, &s4->sin_addr, 4);
+		put_u32(st, ntohs(s4->sin_port));
+	} else if (sa->sa_family == AF_INET6) {
+		const struct sockaddr_in6 *s6 =
+		    (const struct sockaddr_in6 *)sa;
+
+		fam = 6;
+		sls_siphash_update(st, &fam, 1);
+		sls_siphash_update(st, &s6->sin6_addr, 16);
+		put_u32(st, ntohs(s6->sin6_port));
+	} else {
+		fam = 0;
+		sls_siphash_update(st, &fam, 1);
+	}
+}
+
+static void
+hex(char *out, uint64_t v, int ndig)
+{
+	int i;
+
+	for (i = ndig - 1; i >= 0; i--) {
+		out[i] = hexdig[v & 0xf];
+		v >>= 4;
+	}
+}
+
+/* ndig lowercase hex digits at p; false on anything else. */
+static bool
+unhex(const char *p, int ndig, uint64_t *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < ndig; i++) {
+		char c = p[i];
+
+		if (c >= '0' && c <= '9')
+			*v = *v << 4 | (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			*v = *v << 4 | (uint64_t)(c - 'a' + 10);
+		else
+			return false;
+	}
+	return true;
+}
+
+uint32_t
+sls_branch_loop(const sls_tagkey_t *k, const sls_msg_t *msg)
+{
+	sls_siphash_t st;
+
+	sls_siphash_init(&st, k->key);
+	sls_siphash_update(&st, "L", 1);
+	put_field(&st, msg->ruri);
+	put_field(&st, msg->from.tag);
+	put_field(&st, msg->callid);
+	put_u32(&st, msg->cseq_num);
+	return (uint32_t)sls_siphash_final(&st);
+}
+
+/* RFC 3261 §16.11: what tells one transaction from another. */
+static uint32_t
+tx_hash(const sls_tagkey_t *k, const sls_msg_t *msg)
+{
+	static const char cookie[] = "z9hG4bK";
+	const sls_str_t *b = &msg->via.branch;
+	sls_siphash_t st;
+
+	sls_siphash_init(&st, k->key);
+	sls_siphash_update(&st, "B", 1);
+	put_via(&st, &msg->via);
+	put_field(&st, msg->ruri);
+	if (b->len < sizeof(cookie) - 1 ||
+	    memcmp(b->s, cookie, sizeof(cookie) - 1) != 0) {
+		put_field(&st, msg->to.tag);
+		put_field(&st, msg->from.tag);
+		put_field(&st, msg->callid);
+		put_u32(&st, msg->cseq_num);
+	}
+	return (uint32_t)sls_siphash_final(&st);
+}
+
+static uint64_t
+mac(const sls_tagkey_t *k, uint32_t loop, uint32_t tx, const sls_via_t *prev,
+    const struct sockaddr *dst)
+{
+	sls_siphash_t st;
+
+	sls_siphash_init(&st, k->key);
+	sls_siphash_update(&st, "M", 1);
+	put_u32(&st, loop);
+	put_u32(&st, tx);
+	put_via(&st, prev);
+	put_addr(&st, dst);
+	return sls_siphash_final(&st);
+}
+
+void
+sls_branch_make(const sls_tagkey_t *k, const sls_msg_t *msg,
+    const struct sockaddr *reply_dst, char out[SLS_BRANCH_LEN])
+{
+	uint32_t loop = sls_branch_loop(k, msg), tx = tx_hash(k, msg);
+	char *p = out;
+
+	memcpy(p, SLS_BRANCH_PREFIX, SLS_BRANCH_PREFIX_LEN);
+	p += SLS_BRANCH_PREFIX_LEN;
+	hex(p, loop, 8);
+	hex(p + 8, tx, 8);
+	hex(p + 16, mac(k, loop, tx, &msg->via, reply_dst), 16);
+}
+
+bool
+sls_branch_parse(sls_str_t b, uint32_t *loop)
+{
+	uint64_t v;
+
+	if (b.len != SLS_BRANCH_LEN ||
+	    memcmp(b.s, SLS_BRANCH_PREFIX, SLS_BRANCH_PREFIX_LEN) != 0 ||
+	    !unhex(b.s + SLS_BRANCH_PREFIX_LEN, 8, &v))
+		return false;
+	*loop = (uint32_t)v;
+	return true;
+}
+
+bool
+sls_branch_verify(const sls_tagkey_t *k, sls_str_t b, const sls_via_t *prev,
+    const struct sockaddr *dst)
+{
+	const char *p = b.s + SLS_BRANCH_PREFIX_LEN;
+	uint64_t loop, tx, m;
+
+	if (b.len != SLS_BRANCH_LEN ||
+	    memcmp(b.s, SLS_BRANCH_PREFIX, SLS_BRANCH_PREFIX_LEN) != 0 ||
+	    !unhex(p, 8, &loop) || !unhex(p + 8, 8, &tx) ||
+	    !unhex(p + 16, 16, &m))
+		return false;
+	return mac(k, (uint32_t)loop, (uint32_t)tx, prev, dst) == m;
+}
