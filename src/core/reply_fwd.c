@@ -12,6 +12,7 @@
 #include "branch.h"
 #include "events.h"
 #include "forward.h"
+#include "route_count.h"
 #include "route/action.h"
 #include "route/match.h"
 #include "sip/fwd.h"
@@ -104,18 +105,26 @@ sls_reply_forward(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 		r = sls_onreply_find(conf->onreply, conf->nonreply, req);
 	}
 	if (r != NULL) {
+		/* onreply_route counters: matched, then forwarded or dropped */
+		sls_route_count(h, r, SLS_RC_MATCHED);
 		sls_xlog(conf, r->xlog, req);
-		if (r->action == SLS_ACT_DROP)
+		if (r->action == SLS_ACT_DROP) {
+			sls_route_count(h, r, SLS_RC_DROPPED);
 			return drop_reply(h);
+		}
 		if (r->action == SLS_ACT_FORWARD_REPLY)
 			new_status(h, req, r, &code, &reason);
 	}
 	n = sls_fwd_reply(msg, code, reason, out->buf, out->cap);
 	if (n < 0) {
 		sls_stat_inc(h->stats, SLS_ST_FAILURES);
+		if (r != NULL)
+			sls_route_count(h, r, SLS_RC_DROPPED);
 		return false;
 	}
 	out->len = (size_t)n;
 	out->kind = SLS_OUT_FWD_REPLY;
+	if (r != NULL)
+		sls_route_count(h, r, SLS_RC_FORWARDED);
 	return true;
 }

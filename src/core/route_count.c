@@ -24,37 +24,47 @@ why(const char *name)
 	    "configuration together";
 }
 
+/* The i-th block counted: the routes, then the onreply_route blocks. */
+static sls_route_t *
+block(sls_conf_t *conf, size_t i)
+{
+	return i < conf->nroutes ? &conf->routes[i] :
+	    &conf->onreply[i - conf->nroutes];
+}
+
 size_t
 sls_route_counters_assign(sls_shm_t *shm, sls_conf_t *conf, uint32_t running,
     uint32_t gen)
 {
-	size_t i, n = conf->nroutes, missing;
+	size_t i, n = conf->nroutes + conf->nonreply, missing;
 	sls_route_key_t *keys;
 	unsigned *slots;
 
-	/* onreply_route blocks join here as keys of SLS_RK_ONREPLY. */
 	keys = calloc(n + 1, sizeof(*keys));
 	slots = calloc(n + 1, sizeof(*slots));
 	if (keys == NULL || slots == NULL) {
 		free(keys);
 		free(slots);
 		for (i = 0; i < n; i++)
-			conf->routes[i].counter = 0;
+			block(conf, i)->counter = 0;
 		sls_log(LOG_WARNING, "no memory for route counters; routes "
 		    "are not counted");
 		return n;
 	}
+	/* route and onreply_route names are separate name spaces */
 	for (i = 0; i < n; i++) {
-		keys[i].kind = SLS_RK_ROUTE;
-		keys[i].name = conf->routes[i].name;
+		keys[i].kind = i < conf->nroutes ? SLS_RK_ROUTE :
+		    SLS_RK_ONREPLY;
+		keys[i].name = block(conf, i)->name;
 	}
 	missing = sls_routestats_assign(shm->routestats, SLS_STATS_SLOTS,
 	    running, gen, keys, n, slots);
 	for (i = 0; i < n; i++) {
-		conf->routes[i].counter = slots[i];
+		block(conf, i)->counter = slots[i];
 		if (slots[i] == 0)
-			sls_log(LOG_WARNING, "route \"%s\" is not counted: %s",
-			    conf->routes[i].name, why(conf->routes[i].name));
+			sls_log(LOG_WARNING, "%s \"%s\" is not counted: %s",
+			    sls_route_kind_name[keys[i].kind],
+			    block(conf, i)->name, why(block(conf, i)->name));
 	}
 	free(keys);
 	free(slots);

@@ -46,6 +46,13 @@ expect_stat core:fwd_requests 40
 expect_stat core:fwd_replies 20
 expect_stat sl:acks_passed 20
 expect_stat sl:sent_replies 0
+# per-route counters: the route forwarded the INVITEs and ACKs, the
+# onreply_route matched and forwarded the 408s
+expect_stat route:to-uas:matched 40
+expect_stat route:to-uas:forwarded 40
+expect_stat onreply_route:hide-timeouts:matched 20
+expect_stat onreply_route:hide-timeouts:forwarded 20
+expect_stat onreply_route:hide-timeouts:dropped 0
 
 # 2. INVITE -> 200 -> ACK (new branch) and BYE, by the Route we popped.
 start_uas b fwd-uas-bye.xml $UAS $UAS_PORT -m 10
