@@ -77,8 +77,10 @@ usage(FILE *fp)
 	    "  -h          show this help\n"
 	    "commands: ping, version, help, stats [GROUP|NAME], "
 	    "stats prometheus,\n"
-	    "  reload, workers, sigtable (\"slserverctl help\" asks the "
-	    "server)\n", DEFAULT_FIFO, DEFAULT_TIMEOUT);
+	    "  stats route, reload, workers, sigtable, blocked, unblock ADDR\n"
+	    "  (\"slserverctl help\" asks the server for its full list)\n"
+	    "live view: top [-n COUNT] [-d SECONDS], rates SECONDS\n",
+	    DEFAULT_FIFO, DEFAULT_TIMEOUT);
 }
 
 static void
