@@ -40,6 +40,8 @@ _Static_assert(sizeof(sls_sig_entry_t) == 32 &&
     _Alignof(sls_sig_entry_t) == 32, "signature entry layout");
 _Static_assert(offsetof(sls_sigtable_t, slot) == 32 &&
     _Alignof(sls_sigtable_t) <= CACHELINE, "sigtable header");
+_Static_assert(sizeof(sls_tm_meta_t) == CACHELINE &&
+    _Alignof(sls_tmtable_t) == CACHELINE, "transaction table layout");
 _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, version) == 8 &&
     offsetof(sls_shm_header_t, max_workers) == 12 &&
@@ -48,6 +50,7 @@ _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, nregions) == 28 &&
     offsetof(sls_shm_header_t, created) == 32 &&
     offsetof(sls_shm_header_t, generation) == 40 &&
+    offsetof(sls_shm_header_t, tm_size) == 44 &&
     offsetof(sls_shm_header_t, off) == 48 &&
     offsetof(sls_shm_header_t, stats_off) ==
     offsetof(sls_shm_header_t, off[SLS_SHM_STATS]) &&
@@ -55,13 +58,13 @@ _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, off[SLS_SHM_STATUS]) &&
     offsetof(sls_shm_header_t, sigtable_off) ==
     offsetof(sls_shm_header_t, off[SLS_SHM_SIGTABLE]) &&
+    offsetof(sls_shm_header_t, tmtable_off) ==
+    offsetof(sls_shm_header_t, off[SLS_SHM_TMTABLE]) &&
     sizeof(sls_shm_header_t) == 48 + 8 * SLS_SHM_NREGIONS,
     "header layout");
 
 /* What the regions are sized by: the restart-only capacities. */
-typedef struct sizing {
-	uint32_t table_size;
-} sizing_t;
+typedef sls_shm_sizes_t sizing_t;
 
 /* Sizes are SIZE_MAX when they cannot be represented. */
 static size_t
@@ -120,6 +123,18 @@ sigtable_init(void *p, const sizing_t *z)
 	sls_sigtable_init(p, z->table_size);
 }
 
+static size_t
+tmtable_size(const sizing_t *z)
+{
+	return sls_tmtable_bytes(z->tm_size);
+}
+
+static void
+tmtable_init(void *p, const sizing_t *z)
+{
+	sls_tmtable_init(p, z->tm_size);
+}
+
 /* The regions, in address order; one row each (see segment.h). */
 static const struct region {
 	const char *name;
@@ -131,6 +146,8 @@ static const struct region {
 	[SLS_SHM_STATUS] = { "status", status_size, CACHELINE, status_init },
 	[SLS_SHM_SIGTABLE] = { "sigtable", sigtable_size, CACHELINE,
 	    sigtable_init },
+	[SLS_SHM_TMTABLE] = { "tmtable", tmtable_size, CACHELINE,
+	    tmtable_init },
 };
 _Static_assert(sizeof(regions) / sizeof(regions[0]) == SLS_SHM_NREGIONS,
     "one row per region");
@@ -146,9 +163,12 @@ round_up(size_t n, size_t a, size_t *out)
 }
 
 static bool
-valid_table_size(uint32_t n)
+valid_sizes(const sizing_t *z)
 {
-	return n >= SLS_SIG_MIN_SIZE && (n & (n - 1)) == 0;
+	uint32_t n = z->table_size, m = z->tm_size;
+
+	return n >= SLS_SIG_MIN_SIZE && (n & (n - 1)) == 0 &&
+	    m >= SLS_TM_MIN_SIZE && m <= SLS_TM_MAX_SIZE && (m & (m - 1)) == 0;
 }
 
 static size_t
@@ -180,15 +200,13 @@ layout(const sizing_t *z, sls_shm_layout_t *l)
 }
 
 int
-sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
+sls_shm_layout_sized(const sizing_t *z, sls_shm_layout_t *l)
 {
-	sizing_t z = { table_size };
-
-	if (!valid_table_size(table_size)) {
+	if (!valid_sizes(z)) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (layout(&z, l) < 0) {
+	if (layout(z, l) < 0) {
 		errno = ENOMEM;
 		return -1;
 	}
@@ -196,16 +214,32 @@ sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
 }
 
 int
+sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
+{
+	sizing_t z = { table_size, SLS_TM_MIN_SIZE };
+
+	return sls_shm_layout_sized(&z, l);
+}
+
+int
 sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 {
-	sizing_t z = { table_size };
+	sizing_t z = { table_size, SLS_TM_MIN_SIZE };
+
+	return sls_shm_create_sized(shm, &z);
+}
+
+int
+sls_shm_create_sized(sls_shm_t *shm, const sizing_t *zp)
+{
+	sizing_t z = *zp;
 	sls_shm_header_t *h;
 	sls_shm_layout_t l;
 	char *base;
 	unsigned i;
 
 	memset(shm, 0, sizeof(*shm));
-	if (sls_shm_layout(table_size, &l) < 0)
+	if (sls_shm_layout_sized(&z, &l) < 0)
 		return -1;
 	base = mmap(NULL, l.size, PROT_READ | PROT_WRITE,
 	    MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -218,11 +252,11 @@ sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 	h->version = SLS_SHM_VERSION;
 	h->max_workers = SLS_MAX_WORKERS;
 	h->size = l.size;
-	h->table_size = table_size;
+	h->table_size = z.table_size;
 	h->nregions = SLS_SHM_NREGIONS;
 	h->created = (int64_t)time(NULL);
 	atomic_init(&h->generation, 0);
-	h->pad = 0;
+	h->tm_size = z.tm_size;
 	for (i = 0; i < SLS_SHM_NREGIONS; i++) {
 		h->off[i] = l.region[i].off;
 		regions[i].init(base + l.region[i].off, &z);
@@ -232,6 +266,7 @@ sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 	shm->stats = sls_shm_region(shm, SLS_SHM_STATS);
 	shm->status = sls_shm_region(shm, SLS_SHM_STATUS);
 	shm->sigtable = sls_shm_region(shm, SLS_SHM_SIGTABLE);
+	shm->tm = sls_shm_region(shm, SLS_SHM_TMTABLE);
 	return 0;
 }
 
@@ -246,13 +281,17 @@ sls_shm_check(const sls_shm_t *shm)
 {
 	const sls_shm_header_t *h = shm != NULL ? shm->hdr : NULL;
 	sls_shm_layout_t l;
+	sizing_t z;
 	unsigned i;
 
 	if (h == NULL || h->magic != SLS_SHM_MAGIC ||
 	    h->version != SLS_SHM_VERSION ||
 	    h->max_workers != SLS_MAX_WORKERS ||
-	    h->nregions != SLS_SHM_NREGIONS ||
-	    sls_shm_layout(h->table_size, &l) < 0 || h->size != l.size)
+	    h->nregions != SLS_SHM_NREGIONS)
+		goto bad;
+	z.table_size = h->table_size;
+	z.tm_size = h->tm_size;
+	if (sls_shm_layout_sized(&z, &l) < 0 || h->size != l.size)
 		goto bad;
 	for (i = 0; i < SLS_SHM_NREGIONS; i++)
 		if (h->off[i] != l.region[i].off)
@@ -261,7 +300,9 @@ sls_shm_check(const sls_shm_t *shm)
 	    (void *)shm->status != sls_shm_region(shm, SLS_SHM_STATUS) ||
 	    (void *)shm->sigtable != sls_shm_region(shm, SLS_SHM_SIGTABLE) ||
 	    shm->sigtable->size != h->table_size ||
-	    shm->sigtable->mask != h->table_size - 1)
+	    shm->sigtable->mask != h->table_size - 1 ||
+	    (void *)shm->tm != sls_shm_region(shm, SLS_SHM_TMTABLE) ||
+	    shm->tm->size != h->tm_size || shm->tm->mask != h->tm_size - 1)
 		goto bad;
 	return 0;
 bad:

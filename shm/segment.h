@@ -1,7 +1,7 @@
 /*
  * The one shared-memory segment: a header, then the regions listed in
  * SLS_SHM_REGIONS (per-process stats slots, worker status words,
- * signature table). Made by the supervisor before the first fork and
+ * signature table, transaction table). Made by the supervisor before the first fork and
  * inherited; every region is reached by the offset recorded in the
  * header, and the offsets come from one table in segment.c.
  *
@@ -16,23 +16,26 @@
 
 #include "sigtable.h"
 #include "stats.h"
+#include "tmtable.h"
 
 #define SLS_SHM_MAGIC	0x534c5353484d0001ULL	/* "SLSSHM" */
 /*
  * Bumped by every change of a struct under shm/ or of the region table.
  * 2: versioned 32-byte sigtable entries. 3: region table (offsets by
- * region id at the end of the header).
+ * region id at the end of the header). 4: transaction table, its size in
+ * the header, a stats slot for the timer process.
  */
-#define SLS_SHM_VERSION	3
+#define SLS_SHM_VERSION	4
 #define SLS_MAX_WORKERS	256
 
 /*
  * Stats slots: two banks of SLS_MAX_WORKERS (a reload runs the old and the
- * new generation side by side, each in its own bank) plus one for the
- * supervisor.
+ * new generation side by side, each in its own bank), one for the timer
+ * process of the transaction table and one for the supervisor.
  */
-#define SLS_STATS_SLOTS		(2 * SLS_MAX_WORKERS + 1)
-#define SLS_SUPERVISOR_SLOT	(2 * SLS_MAX_WORKERS)
+#define SLS_STATS_SLOTS		(2 * SLS_MAX_WORKERS + 2)
+#define SLS_TIMER_SLOT		(2 * SLS_MAX_WORKERS)
+#define SLS_SUPERVISOR_SLOT	(2 * SLS_MAX_WORKERS + 1)
 
 /* What a worker tells the supervisor through its status word. */
 enum sls_worker_state {
@@ -57,7 +60,8 @@ typedef struct sls_worker_status {
 #define SLS_SHM_REGIONS(X) \
 	X(SLS_SHM_STATS, stats) \
 	X(SLS_SHM_STATUS, status) \
-	X(SLS_SHM_SIGTABLE, sigtable)
+	X(SLS_SHM_SIGTABLE, sigtable) \
+	X(SLS_SHM_TMTABLE, tmtable)
 
 enum sls_shm_region {
 #define SLS_SHM_REGION_ENUM(id, name) id,
@@ -75,7 +79,7 @@ typedef struct sls_shm_header {
 	uint32_t nregions;	/* SLS_SHM_NREGIONS */
 	int64_t created;	/* Unix time */
 	_Atomic uint32_t generation;
-	uint32_t pad;
+	uint32_t tm_size;	/* transaction table slots */
 	/* Region offsets from the header, by enum sls_shm_region. */
 	union {
 		uint64_t off[SLS_SHM_NREGIONS];
@@ -92,7 +96,14 @@ typedef struct sls_shm {
 	sls_stats_slot_t *stats;	/* SLS_STATS_SLOTS */
 	sls_worker_status_t *status;	/* SLS_STATS_SLOTS, same index */
 	sls_sigtable_t *sigtable;
+	sls_tmtable_t *tm;
 } sls_shm_t;
+
+/* The restart-only capacities that size the regions. */
+typedef struct sls_shm_sizes {
+	uint32_t table_size;	/* signature table slots */
+	uint32_t tm_size;	/* transaction table slots */
+} sls_shm_sizes_t;
 
 /* Where each region lies in a segment, as sls_shm_layout computes it. */
 typedef struct sls_shm_layout {
@@ -109,6 +120,11 @@ typedef struct sls_shm_layout {
  * (EINVAL for a bad size, else that of mmap).
  */
 int sls_shm_create(sls_shm_t *shm, uint32_t table_size);
+/*
+ * The same with every capacity given; tm_size is a power of two in
+ * SLS_TM_MIN_SIZE..SLS_TM_MAX_SIZE (sls_shm_create uses the minimum).
+ */
+int sls_shm_create_sized(sls_shm_t *shm, const sls_shm_sizes_t *z);
 /* Verify magic, version, sizes and offsets; 0, or -1 with EINVAL. */
 int sls_shm_check(const sls_shm_t *shm);
 /* Unmap (in the calling process) and clear shm; NULL-safe. */
@@ -118,6 +134,7 @@ void sls_shm_destroy(sls_shm_t *shm);
  * 0, or -1 with errno (EINVAL for a bad size, ENOMEM if it cannot fit).
  */
 int sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l);
+int sls_shm_layout_sized(const sls_shm_sizes_t *z, sls_shm_layout_t *l);
 /* Start of region id in a created segment. */
 void *sls_shm_region(const sls_shm_t *shm, enum sls_shm_region id);
 

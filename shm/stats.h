@@ -47,7 +47,14 @@
 	X(SLS_ST_WORKER_RESTARTS, "core", "worker_restarts", "workers respawned after dying") \
 	X(SLS_ST_RELOADS, "core", "reloads", "successful reloads") \
 	X(SLS_ST_RELOAD_FAILURES, "core", "reload_failures", "refused reloads") \
-	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", "live signature entries evicted")
+	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", "live signature entries evicted") \
+	X(SLS_ST_TM_UAS, "tm", "UAS_transactions", "server transactions created") \
+	X(SLS_ST_TM_RPL_SENT, "tm", "rpl_sent", "stateful replies sent (first sends)") \
+	X(SLS_ST_TM_RETRANS, "tm", "retransmissions", "final replies retransmitted by the timers") \
+	X(SLS_ST_TM_ABSORBED, "tm", "absorbed", "request retransmissions answered from the table") \
+	X(SLS_ST_TM_TIMEOUTS, "tm", "timeouts", "INVITE transactions ended without their ACK") \
+	X(SLS_ST_TM_TABLE_FULL, "tm", "table_full", "stateful replies sent statelessly: table full") \
+	X(SLS_ST_TM_TOO_LARGE, "tm", "reply_too_large", "stateful replies sent statelessly: larger than a slot")
 
 enum sls_stat_id {
 #define SLS_STAT_ENUM(id, g, n, h) id,
