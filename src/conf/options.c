@@ -57,6 +57,12 @@
 	X(CFG_INT, "table_size", 262144) \
 	X(CFG_STR, "tag_secret", "")
 
+#define TM_OPTS(X) \
+	X(CFG_INT, "t1", 500) \
+	X(CFG_INT, "t2", 4000) \
+	X(CFG_INT, "t4", 5000) \
+	X(CFG_INT, "table_size", 65536)
+
 #define ROUTE_OPTS(X) \
 	X(CFG_STR_LIST, "method", NULL) \
 	X(CFG_STR, "ruri", NULL) \
@@ -73,7 +79,8 @@
 	X(CFG_STR, "send_reply", NULL) \
 	X(CFG_BOOL, "sl_reply_error", cfg_false) \
 	X(CFG_BOOL, "drop", cfg_false) \
-	X(CFG_STR, "forward", NULL)
+	X(CFG_STR, "forward", NULL) \
+	X(CFG_BOOL, "t_newtran", cfg_false)
 
 #define EVENT_OPTS(X) \
 	X(CFG_STR, "xlog", NULL)
@@ -81,15 +88,18 @@
 #define OPT(kind, name, def)		kind(name, def, CFGF_NONE),
 #define NAME(kind, name, def)		name,
 #define SL_NAME(kind, name, def)	"sl." name,
+#define TM_NAME(kind, name, def)	"tm." name,
 #define ROUTE_NAME(kind, name, def)	"route." name,
 #define EVENT_NAME(kind, name, def)	"event_route." name,
 
 static cfg_opt_t sl_opts[] = { SL_OPTS(OPT) CFG_END() };
+static cfg_opt_t tm_opts[] = { TM_OPTS(OPT) CFG_END() };
 static cfg_opt_t route_opts[] = { ROUTE_OPTS(OPT) CFG_END() };
 static cfg_opt_t event_opts[] = { EVENT_OPTS(OPT) CFG_END() };
 static cfg_opt_t root_opts[] = {
 	ROOT_OPTS(OPT)
 	CFG_SEC("sl", sl_opts, CFGF_NONE),
+	CFG_SEC("tm", tm_opts, CFGF_NONE),
 	CFG_SEC("route", route_opts,
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("event_route", event_opts,
@@ -100,6 +110,7 @@ static cfg_opt_t root_opts[] = {
 const char *const sls_conf_option_names[] = {
 	ROOT_OPTS(NAME)
 	SL_OPTS(SL_NAME)
+	TM_OPTS(TM_NAME)
 	ROUTE_OPTS(ROUTE_NAME)
 	EVENT_OPTS(EVENT_NAME)
 	NULL
@@ -184,6 +195,35 @@ v_table_size(cfg_t *cfg, cfg_opt_t *opt)
 	if (v < 1024 || v > 16777216 || (v & (v - 1)) != 0)
 		sls_conf_cerr(cfg, "table_size = %ld must be a power of two in "
 		    "1024..16777216", v);
+	return 0;
+}
+
+/* tm.t1, tm.t2 (ms); t1 may not exceed t2, whichever comes last says so */
+static int
+v_tm_t12(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long t1 = cfg_getint(cfg, "t1"), t2 = cfg_getint(cfg, "t2");
+
+	v_range(cfg, opt, 10, 60000);
+	if (t1 > t2)
+		sls_conf_cerr(cfg, "tm: t1 = %ld is more than t2 = %ld", t1, t2);
+	return 0;
+}
+
+static int
+v_tm_t4(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return v_range(cfg, opt, 0, 60000);
+}
+
+static int
+v_tm_table_size(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v < SLS_TM_MIN_SIZE || v > SLS_TM_MAX_SIZE || (v & (v - 1)) != 0)
+		sls_conf_cerr(cfg, "table_size = %ld must be a power of two in "
+		    "%d..%d", v, SLS_TM_MIN_SIZE, SLS_TM_MAX_SIZE);
 	return 0;
 }
 
@@ -346,6 +386,10 @@ static const struct {
 	{ "sl|default_reason", v_text },
 	{ "sl|ack_timeout", v_ack_timeout },
 	{ "sl|table_size", v_table_size },
+	{ "tm|t1", v_tm_t12 },
+	{ "tm|t2", v_tm_t12 },
+	{ "tm|t4", v_tm_t4 },
+	{ "tm|table_size", v_tm_table_size },
 };
 
 cfg_t *

@@ -70,6 +70,31 @@ check_finals(cfg_t *sec)
 	    cfg_title(sec), list);
 }
 
+/*
+ * t_newtran = true needs send_reply as the final action (SPEC 8). Checked
+ * when the second of the two is set, so the message has that one's line.
+ */
+static void
+check_tnewtran(cfg_t *sec)
+{
+	char list[128];
+
+	if (cfg_getbool(sec, "t_newtran") != cfg_true ||
+	    finals(sec, list, sizeof(list)) != 1 ||
+	    cfg_getstr(sec, "send_reply") != NULL)
+		return;
+	sls_conf_cerr(sec, "route \"%s\": t_newtran needs send_reply as the "
+	    "final action, not %s", cfg_title(sec), list);
+}
+
+static int
+v_tnewtran(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (cfg_opt_getnbool(opt, 0) == cfg_true)
+		check_tnewtran(cfg);
+	return 0;
+}
+
 /* Each variable of the template value v that looks like a longer name. */
 static void
 warn_glued(cfg_t *cfg, cfg_opt_t *opt, const char *v)
@@ -219,6 +244,7 @@ v_reply(cfg_t *cfg, cfg_opt_t *opt)
 		warn_glued(cfg, opt, v);
 	}
 	check_finals(cfg);
+	check_tnewtran(cfg);
 	return 0;
 }
 
@@ -226,8 +252,10 @@ v_reply(cfg_t *cfg, cfg_opt_t *opt)
 static int
 v_final_flag(cfg_t *cfg, cfg_opt_t *opt)
 {
-	if (cfg_opt_getnbool(opt, 0) == cfg_true)
+	if (cfg_opt_getnbool(opt, 0) == cfg_true) {
 		check_finals(cfg);
+		check_tnewtran(cfg);
+	}
 	return 0;
 }
 
@@ -242,6 +270,7 @@ v_forward(cfg_t *cfg, cfg_opt_t *opt)
 	if (sls_compile_forward(v, err, sizeof(err)) < 0)
 		sls_conf_cerr(cfg, "%s", err);
 	check_finals(cfg);
+	check_tnewtran(cfg);
 	return 0;
 }
 
@@ -295,6 +324,7 @@ static const struct {
 	{ "route|sl_reply_error", v_final_flag },
 	{ "route|drop", v_final_flag },
 	{ "route|forward", v_forward },
+	{ "route|t_newtran", v_tnewtran },
 	{ "route", v_route },
 	{ "event_route|xlog", v_tmpl },
 	{ "event_route", v_event_route },

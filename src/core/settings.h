@@ -42,6 +42,12 @@ typedef struct sls_conf {
 		char *tag_secret;
 	} sl;
 
+	/* the server-transaction table (t_newtran) */
+	struct {
+		unsigned t1, t2, t4;	/* ms */
+		unsigned table_size;	/* power of two */
+	} tm;
+
 	sls_route_t *routes;
 	size_t nroutes;
 	/* xlog of event_route "sl:filtered-ack" / "sl:local-response" */

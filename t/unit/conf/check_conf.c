@@ -1143,13 +1143,14 @@ START_TEST(option_names)
 		"fifo", "fifo_mode", "log_level", "log_facility", "xlog_level",
 		"server_header", "max_message", "sl.default_code",
 		"sl.default_reason", "sl.bind_tm", "sl.ack_timeout",
-		"sl.table_size", "sl.tag_secret", "route.method", "route.ruri",
+		"sl.table_size", "sl.tag_secret", "tm.t1", "tm.t2", "tm.t4",
+		"tm.table_size", "route.method", "route.ruri",
 		"route.from", "route.to", "route.source", "route.header",
 		"route.error", "route.xlog", "route.set_ruri",
 		"route.append_branch", "route.append_to_reply",
 		"route.sl_send_reply", "route.send_reply",
 		"route.sl_reply_error", "route.drop", "route.forward",
-		"event_route.xlog",
+		"route.t_newtran", "event_route.xlog",
 	};
 	size_t i, n;
 
@@ -1176,6 +1177,9 @@ START_TEST(option_names_known)
 			snprintf(buf, sizeof(buf), "%s = \"zz\"\n", name);
 		else if (strncmp(name, "sl.", 3) == 0)
 			snprintf(buf, sizeof(buf), "sl {\n%s = \"zz\"\n}\n",
+			    dot + 1);
+		else if (strncmp(name, "tm.", 3) == 0)
+			snprintf(buf, sizeof(buf), "tm {\n%s = \"zz\"\n}\n",
 			    dot + 1);
 		else if (strncmp(name, "route.", 6) == 0)
 			snprintf(buf, sizeof(buf), "route \"r\" {\n%s = "
