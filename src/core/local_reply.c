@@ -83,6 +83,9 @@ void
 sls_handle_sent(const sls_handler_t *h, sls_req_t *req, const sls_out_t *out,
     bool ok)
 {
+	/* A stored reply sent again was counted in tm:absorbed. */
+	if (out->tm_resend)
+		return;
 	if (!ok) {
 		sls_stat_inc(h->stats, SLS_ST_FAILURES);
 		return;

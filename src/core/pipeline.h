@@ -27,6 +27,12 @@ typedef struct sls_handler {
 	const sls_tagkey_t *tagkey;	/* signs to-tags (from sl.tag_secret) */
 	const sls_tagkey_t *tablekey;	/* keys the signature table; fixed for
 					   the life of the supervisor */
+	/* the transaction table (NULL: none, t_newtran has no effect) */
+	sls_tmtable_t *tm;
+	unsigned sock;			/* listen the datagram came in on */
+	/* wake the timer process (core makes no system call itself) */
+	void (*tm_wake)(void *arg);
+	void *tm_wake_arg;
 } sls_handler_t;
 
 typedef struct sls_out {
@@ -37,6 +43,8 @@ typedef struct sls_out {
 	socklen_t dstlen;
 	int code;		/* for the statistics once it is sent */
 	bool is_err;		/* made by sl_reply_error */
+	bool tm_resend;		/* a stored reply, sent again: counted in
+				   tm:absorbed, not as a new local reply */
 } sls_out_t;
 
 /*
