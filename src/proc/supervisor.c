@@ -15,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/tm.h"
 #include "ctl/admin.h"
 #include "daemon.h"
 #include "lib/clock.h"
@@ -137,6 +139,8 @@ cleanup(sup_t *s)
 		pidfile_remove(s->pfh);
 	if (s->shm.hdr != NULL)
 		sls_shm_destroy(&s->shm);
+	if (s->tm_wake >= 0)
+		close(s->tm_wake);
 	sls_conf_free(s->conf);
 	free(s->listens);
 	free(s->local);
@@ -149,6 +153,7 @@ static int
 acquire(sup_t *s)
 {
 	sls_conf_t *conf = s->conf;
+	sls_shm_sizes_t z = { conf->sl.table_size, conf->tm.table_size };
 	pid_t other;
 
 	if (conf->pidfile[0] != '\0') {
@@ -164,9 +169,14 @@ acquire(sup_t *s)
 	}
 	if (sls_sockets_open(s) < 0)
 		return -1;
-	if (sls_shm_create(&s->shm, conf->sl.table_size) < 0) {
-		sls_warn("creating shared memory (%u table slots)",
-		    conf->sl.table_size);
+	if (sls_shm_create_sized(&s->shm, &z) < 0) {
+		sls_warn("creating shared memory (%u signature table slots, "
+		    "%u transaction slots)", z.table_size, z.tm_size);
+		return -1;
+	}
+	/* tm: workers wake the timer process through it. */
+	if ((s->tm_wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+		sls_warn("eventfd");
 		return -1;
 	}
 	s->stats = &s->shm.stats[SLS_SUPERVISOR_SLOT];
@@ -254,6 +264,14 @@ start(sup_t *s, sigset_t *blocked)
 	atomic_store(&s->shm.hdr->generation, 1);
 	if (start_workers(s) < 0)
 		return -1;
+	/* tm: the timer process, once a route can create transactions. */
+	if (sls_tm_wanted(conf)) {
+		sls_timer_ensure(s, true);
+		if (s->w[SLS_TIMER_SLOT].pid <= 0) {
+			stop(s, false);
+			return -1;
+		}
+	}
 	if (s->pfh != NULL && pidfile_write(s->pfh) < 0) {
 		sls_warn("writing pid file %s", conf->pidfile);
 		stop(s, false);
@@ -323,6 +341,7 @@ sls_supervisor_run(sls_conf_t *conf, const sls_sup_opts_t *opts)
 	s->opts = opts;
 	s->daemon = opts->ready_fd >= 0;
 	s->ready_fd = opts->ready_fd;
+	s->tm_wake = -1;
 	setproctitle("supervisor");
 
 	if (start(s, &blocked) == 0) {

@@ -25,7 +25,7 @@
 
 #define BATCH		32
 #define REPLY_CAP	65535
-#define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
+#define CMSG_CAP	SLS_WORKER_CMSG_CAP
 #define SEND_WAIT_MS	100
 
 static volatile sig_atomic_t stop_now;	/* SIGTERM: exit at once */
@@ -139,9 +139,9 @@ local_address(const sls_wsock_t *s, struct msghdr *mh,
 }
 
 /* Make the reply leave from the address the request came in on. */
-static void
-source_address(const sls_wsock_t *s, const struct sockaddr_storage *local,
-    struct msghdr *mh, char *ctl)
+void
+sls_worker_source_address(const sls_wsock_t *s,
+    const struct sockaddr_storage *local, struct msghdr *mh, char *ctl)
 {
 	struct cmsghdr *c;
 
@@ -265,12 +265,26 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 		mh->msg_iov = &b->txiov[ntx];
 		mh->msg_iovlen = 1;
 		mh->msg_flags = 0;
-		source_address(s, &req->local, mh, b->txctl[ntx]);
+		sls_worker_source_address(s, &req->local, mh, b->txctl[ntx]);
 		b->txreq[ntx++] = i;
 	}
 	if (ntx > 0)
 		send_all(h, s, b, ntx);
 	return n;
+}
+
+/* The eventfd that wakes the timer process (tm: a transaction is due
+   before it would wake by itself). */
+static int tm_wake_fd = -1;
+
+static void
+tm_wake(void *arg)
+{
+	uint64_t one = 1;
+
+	(void)arg;
+	if (tm_wake_fd >= 0 && write(tm_wake_fd, &one, sizeof(one)) < 0)
+		return;		/* full counter or gone: it is awake anyway */
 }
 
 /*
@@ -322,6 +336,11 @@ worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
 	h->sigtable = a->shm->sigtable;
 	h->tagkey = a->tagkey;
 	h->tablekey = a->tablekey;
+	h->tm = a->shm->tm;
+	h->sock = 0;
+	tm_wake_fd = a->tm_wake_fd;
+	h->tm_wake = tm_wake;
+	h->tm_wake_arg = NULL;
 	return test_fault(a);
 }
 
@@ -361,8 +380,10 @@ sls_worker_run(const sls_worker_args_t *a)
 	while (!stop_now && !retire) {
 		int got = 0;
 
-		for (i = 0; i < a->nsocks && !stop_now; i++)
+		for (i = 0; i < a->nsocks && !stop_now; i++) {
+			h.sock = (unsigned)i;	/* tm: where it came in */
 			got += serve_batch(&h, &a->socks[i], &b);
+		}
 		/* Signals come in only here; with datagrams waiting, just a
 		   look at the pending ones. */
 		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : NULL,

@@ -19,6 +19,7 @@
 #include "lib/log.h"
 #include "lib/num.h"
 #include "sup.h"
+#include "timer.h"
 #include "worker.h"
 
 static const char *const wstate_name[] = {
@@ -31,14 +32,10 @@ slot_of(uint32_t generation, unsigned number)
 	return (generation % 2) * SLS_MAX_WORKERS + (number - 1);
 }
 
-/* In the child: close what is the supervisor's alone, run the worker. */
+/* In a child: close what is the supervisor's alone. */
 static void
-run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
+close_supervisor_fds(sup_t *s)
 {
-	sls_wsock_t socks[s->nlistens];
-	sls_worker_args_t a = *tmpl;
-	size_t i;
-
 	if (s->pfh != NULL)
 		pidfile_close(s->pfh);
 	if (s->have_fifo) {
@@ -49,6 +46,17 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 	   would keep the starting process waiting. */
 	if (s->ready_fd >= 0)
 		close(s->ready_fd);
+}
+
+/* In the child: close what is the supervisor's alone, run the worker. */
+static void
+run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
+{
+	sls_wsock_t socks[s->nlistens];
+	sls_worker_args_t a = *tmpl;
+	size_t i;
+
+	close_supervisor_fds(s);
 	for (i = 0; i < s->nlistens; i++) {
 		socks[i].fd = s->shared != NULL ? s->shared[i] :
 		    s->rport[(number - 1) * s->nlistens + i];
@@ -90,6 +98,7 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	a.privs = &s->privs;
 	a.detach = s->daemon;
 	a.test_fault = fault;
+	a.tm_wake_fd = s->tm_wake;
 
 	atomic_store(&st->state, SLS_WS_STARTING);
 	atomic_store(&st->pid, 0);
@@ -105,6 +114,71 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	w->generation = generation;
 	w->state = W_STARTING;
 	return 0;
+}
+
+/*
+ * Fork the timer process into SLS_TIMER_SLOT. It belongs to no
+ * generation (0): reloads neither retire nor replace it. It sends from
+ * the sockets worker 1 reads (the same addresses in either mode).
+ */
+int
+sls_timer_spawn(sup_t *s)
+{
+	worker_t *w = &s->w[SLS_TIMER_SLOT];
+	sls_worker_status_t *st = &s->shm.status[SLS_TIMER_SLOT];
+	sls_timer_args_t a;
+	pid_t pid;
+
+	atomic_store(&st->state, SLS_WS_STARTING);
+	atomic_store(&st->pid, 0);
+	pid = fork();
+	if (pid < 0) {
+		sls_warn("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		sls_wsock_t socks[s->nlistens];
+		size_t i;
+
+		close_supervisor_fds(s);
+		for (i = 0; i < s->nlistens; i++) {
+			socks[i].fd = s->shared != NULL ? s->shared[i] :
+			    s->rport[i];
+			socks[i].listen = &s->listens[i];
+			socks[i].local = s->local[i];
+		}
+		memset(&a, 0, sizeof(a));
+		a.shm = &s->shm;
+		a.supervisor = getppid();
+		a.socks = socks;
+		a.nsocks = s->nlistens;
+		a.privs = &s->privs;
+		a.wake_fd = s->tm_wake;
+		a.detach = s->daemon;
+		exit(sls_timer_run(&a));
+	}
+	w->pid = pid;
+	w->number = 0;
+	w->generation = 0;
+	w->state = W_RUNNING;
+	return 0;
+}
+
+/* Start the timer process if the running configuration needs it and it
+   is not running (a reload may need it first; a failed one is retried). */
+void
+sls_timer_ensure(sup_t *s, bool needed)
+{
+	worker_t *w = &s->w[SLS_TIMER_SLOT];
+
+	if (!needed || w->pid > 0)
+		return;
+	if (sls_timer_spawn(s) < 0)
+		sls_log(LOG_ERR, "the timer process could not be started: "
+		    "transactions are not retransmitted");
+	else
+		sls_log(LOG_INFO, "timer process started (pid %d)",
+		    (int)w->pid);
 }
 
 static bool
@@ -270,47 +344,55 @@ recent_deaths(worker_t *w, uint64_t now)
 static void
 worker_died(sup_t *s, worker_t *w, int status)
 {
-	char cause[96];
+	bool timer = w == &s->w[SLS_TIMER_SLOT];
+	char cause[96], who[32];
 	pid_t pid = w->pid;
+	int rc;
 
 	w->pid = 0;
 	death_cause(status, cause, sizeof(cause));
+	if (timer)
+		snprintf(who, sizeof(who), "timer process");
+	else
+		snprintf(who, sizeof(who), "worker %u", w->number);
 	/* A worker killed inside a table write leaves its slot locked. */
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status)) {
 		sls_sigtable_release(s->shm.sigtable, pid);
+		sls_tmtable_release(s->shm.tm, pid);
+	}
 	if (w->state == W_RETIRING || sls_got_term || sls_got_quit) {
 		/* Asked to go. */
-		sls_log(LOG_DEBUG, "worker %u (pid %d) %s", w->number,
-		    (int)pid, cause);
+		sls_log(LOG_DEBUG, "%s (pid %d) %s", who, (int)pid, cause);
 		w->state = W_FREE;
 		return;
 	}
 	if (w->state == W_STARTING) {
 		/* Its generation fails to start (sls_gen_check sees it). */
-		sls_log(LOG_NOTICE, "worker %u (pid %d) of generation %u %s "
-		    "before it was ready", w->number, (int)pid,
-		    w->generation, cause);
+		sls_log(LOG_NOTICE, "%s (pid %d) of generation %u %s before "
+		    "it was ready", who, (int)pid, w->generation, cause);
 		w->state = W_FAILED;
 		return;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == SLS_WORKER_EXIT_INIT) {
-		sls_log(LOG_ERR, "worker %u (pid %d) failed to initialise; "
-		    "not restarting it", w->number, (int)pid);
+		sls_log(LOG_ERR, "%s (pid %d) failed to initialise; not "
+		    "restarting it", who, (int)pid);
 		w->state = W_FAILED;
 		return;
 	}
 	if (recent_deaths(w, sls_now_ms()) > DEATH_LIMIT) {
-		sls_log(LOG_ERR, "worker %u (pid %d) %s; it died more than %d "
-		    "times in %d s, not restarting it", w->number, (int)pid,
-		    cause, DEATH_LIMIT, DEATH_WINDOW_MS / 1000);
+		sls_log(LOG_ERR, "%s (pid %d) %s; it died more than %d times "
+		    "in %d s, not restarting it", who, (int)pid, cause,
+		    DEATH_LIMIT, DEATH_WINDOW_MS / 1000);
 		w->state = W_FAILED;
 		return;
 	}
-	sls_log(LOG_NOTICE, "worker %u (pid %d) %s; restarting", w->number,
-	    (int)pid, cause);
+	sls_log(LOG_NOTICE, "%s (pid %d) %s; restarting", who, (int)pid,
+	    cause);
 	w->restarts++;
 	sls_stat_inc(s->stats, SLS_ST_WORKER_RESTARTS);
-	if (spawn(s, w->number, w->generation, SLS_FAULT_NONE) < 0) {
+	rc = timer ? sls_timer_spawn(s) :
+	    spawn(s, w->number, w->generation, SLS_FAULT_NONE);
+	if (rc < 0) {
 		w->state = W_FAILED;
 		return;
 	}
@@ -394,8 +476,12 @@ sls_workers_list(sup_t *s, sls_buf_t *out)
 
 		if (w->state == W_FREE)
 			continue;
-		sls_buf_printf(out, "%zu %u %d %u %s %u\n", i, w->number,
-		    (int)w->pid, w->generation, wstate_name[w->state],
-		    w->restarts);
+		if (i == SLS_TIMER_SLOT)	/* of no generation */
+			sls_buf_printf(out, "%zu timer %d - %s %u\n", i,
+			    (int)w->pid, wstate_name[w->state], w->restarts);
+		else
+			sls_buf_printf(out, "%zu %u %d %u %s %u\n", i,
+			    w->number, (int)w->pid, w->generation,
+			    wstate_name[w->state], w->restarts);
 	}
 }
