@@ -46,6 +46,9 @@ typedef struct load {
 	/* routes that already reported more than one final action */
 	cfg_t **multi;
 	size_t nmulti;
+
+	/* lines of tm.t1 and tm.t2 when set (sls_conf_check_tm) */
+	int tm_t1_line, tm_t2_line;
 } load_t;
 
 extern load_t *sls_conf_ld;
@@ -74,6 +77,8 @@ void sls_conf_route_validators(cfg_t *cfg);
 void sls_conf_cerr(cfg_t *cfg, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 const char *sls_conf_list_value(cfg_opt_t *opt);
+/* After a clean parse: t1 may not exceed t2. */
+void sls_conf_check_tm(cfg_t *cfg);
 
 /* ---- the build of sls_conf_t (build.c) ------------------------------- */
 

@@ -198,16 +198,28 @@ v_table_size(cfg_t *cfg, cfg_opt_t *opt)
 	return 0;
 }
 
-/* tm.t1, tm.t2 (ms); t1 may not exceed t2, whichever comes last says so */
+/* tm.t1, tm.t2 (ms); their lines for sls_conf_check_tm */
 static int
 v_tm_t12(cfg_t *cfg, cfg_opt_t *opt)
 {
-	long t1 = cfg_getint(cfg, "t1"), t2 = cfg_getint(cfg, "t2");
+	if (strcmp(cfg_opt_name(opt), "t1") == 0)
+		sls_conf_ld->tm_t1_line = cfg->line;
+	else
+		sls_conf_ld->tm_t2_line = cfg->line;
+	return v_range(cfg, opt, 10, 60000);
+}
 
-	v_range(cfg, opt, 10, 60000);
+void
+sls_conf_check_tm(cfg_t *cfg)
+{
+	cfg_t *tm = cfg_getsec(cfg, "tm");
+	long t1 = cfg_getint(tm, "t1"), t2 = cfg_getint(tm, "t2");
+	int l1 = sls_conf_ld->tm_t1_line, l2 = sls_conf_ld->tm_t2_line;
+
+	/* at the line of the later of the two that were set */
 	if (t1 > t2)
-		sls_conf_cerr(cfg, "tm: t1 = %ld is more than t2 = %ld", t1, t2);
-	return 0;
+		sls_conf_err(l1 > l2 ? l1 : l2, "tm: t1 = %ld is more than "
+		    "t2 = %ld", t1, t2);
 }
 
 static int
