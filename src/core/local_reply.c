@@ -58,8 +58,15 @@ sls_sl_reply(const sls_handler_t *h, sls_req_t *req, int code,
 	req->rs = code;
 	req->rr = reason;
 	sls_reply_dest(req, &out->dst, &out->dstlen);
-	if (msg->method_id == SLS_M_INVITE && code >= 200 && tag.len > 0)
-		sls_ack_remember(h, req, tag);
+	out->tm_tag_hash = 0;
+	if (msg->method_id == SLS_M_INVITE && code >= 200 && tag.len > 0) {
+		/* tm: a reply kept in a transaction has its ACK absorbed
+		   there; sls_tm_store remembers it if it cannot keep it. */
+		if (out->tm_keep)
+			out->tm_tag_hash = sls_tag_hash(h->tablekey, tag);
+		else
+			sls_ack_remember(h, req, tag);
+	}
 	return true;
 }
 

@@ -34,6 +34,7 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	sls_req_reset(req);
 	out->len = 0;
 	out->tm_resend = false;
+	out->tm_keep = false;
 	if (sls_sip_parse(msg, pkt, len) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		return drop(h);
@@ -86,14 +87,15 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	    r->action == SLS_ACT_REPLY_ERROR)
 		return sls_sl_reply_error(h, req, out);
 	code = sls_route_code(r, req, conf->sl.default_code);
+	/* tm: send_reply after t_newtran keeps the reply as a server
+	   transaction before it is sent (core/tm.c). */
+	out->tm_keep = r->t_newtran && r->action == SLS_ACT_SEND_REPLY &&
+	    conf->sl.bind_tm;
 	if (!sls_sl_reply(h, req, code,
 	    sls_route_reason(r, req, code, conf->sl.default_reason), false,
 	    out))
 		return false;
-	/* tm: send_reply after t_newtran keeps the reply as a server
-	   transaction before it is sent (core/tm.c). */
-	if (r->t_newtran && r->action == SLS_ACT_SEND_REPLY &&
-	    conf->sl.bind_tm)
+	if (out->tm_keep)
 		sls_tm_store(h, req, out);
 	return true;
 }

@@ -17,6 +17,7 @@
 
 #include <string.h>
 
+#include "ackfilter.h"
 #include "events.h"
 #include "lib/clock.h"
 #include "local_reply.h"
@@ -235,20 +236,6 @@ sls_tm_match(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 	}
 }
 
-/* Hash of the To tag a reply to req carries (0: none). */
-static uint64_t
-sent_tag_hash(const sls_handler_t *h, const sls_msg_t *msg, int code)
-{
-	char buf[SLS_TAG_LEN];
-
-	if (msg->to.has_tag)
-		return sls_tag_hash(h->tablekey, msg->to.tag);
-	if (code == 100)
-		return 0;
-	sls_tag_make(h->tagkey, msg, buf);
-	return sls_tag_hash(h->tablekey, (sls_str_t){ buf, SLS_TAG_LEN });
-}
-
 static size_t
 addr_len(const struct sockaddr_storage *a)
 {
@@ -273,7 +260,7 @@ describe(const sls_handler_t *h, const sls_req_t *req, const sls_out_t *out,
 	memset(n, 0, sizeof(*n));
 	n->kpos = pos_key(h, msg);
 	n->kbr = sls_tm_branch_key(h->tablekey, msg, method_class(msg));
-	n->tag_hash = sent_tag_hash(h, msg, out->code);
+	n->tag_hash = out->tm_tag_hash;	/* for the ACK of a 2xx */
 	n->created_ms = now;
 	/* H, the 2xx limit, J; a bound for a provisional that stays */
 	n->end_ms = now + 64 * (uint64_t)c->tm.t1;
@@ -292,6 +279,14 @@ describe(const sls_handler_t *h, const sls_req_t *req, const sls_out_t *out,
 	n->locallen = addr_len(&req->local);
 }
 
+/* The reply goes out statelessly: the ACK filter must know its tag. */
+static void
+stateless(const sls_handler_t *h, sls_req_t *req, const sls_out_t *out)
+{
+	if (out->tm_keep && out->tm_tag_hash != 0)
+		sls_ack_remember_hash(h, req, out->tm_tag_hash);
+}
+
 void
 sls_tm_store(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 {
@@ -302,10 +297,13 @@ sls_tm_store(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 	uint32_t idx;
 
 	if (h->tm == NULL || msg->err != SLS_E_NONE || !msg->addressable ||
-	    msg->method_id == SLS_M_ACK)
+	    msg->method_id == SLS_M_ACK) {
+		stateless(h, req, out);
 		return;
+	}
 	if (out->len > SLS_TM_REPLY_MAX || out->dstlen > SLS_TM_ADDR_MAX) {
 		sls_stat_inc(h->stats, SLS_ST_TM_TOO_LARGE);
+		stateless(h, req, out);
 		return;
 	}
 	now = sls_now_ms();
@@ -324,6 +322,7 @@ sls_tm_store(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 		break;
 	case SLS_TM_PUT_FULL:
 		sls_stat_inc(h->stats, SLS_ST_TM_TABLE_FULL);
+		stateless(h, req, out);
 		break;
 	}
 }

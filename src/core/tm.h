@@ -32,10 +32,12 @@ enum sls_tm_verdict sls_tm_match(const sls_handler_t *h, sls_req_t *req,
     sls_out_t *out);
 
 /*
- * Keep the reply in out (built for req) as a new server transaction.
- * When the table is full or the reply too large it goes out statelessly
- * and is counted; when the same transaction is already live (its
- * retransmission overtook it), out becomes that transaction's reply.
+ * Keep the reply in out (built for req, with out->tm_keep set) as a new
+ * server transaction, which absorbs its ACK: such a reply is not entered
+ * in the signature table. When the table is full or the reply too large
+ * it goes out statelessly, counted and entered there after all; when the
+ * same transaction is already live (its retransmission overtook it), out
+ * becomes that transaction's reply.
  */
 void sls_tm_store(const sls_handler_t *h, sls_req_t *req, sls_out_t *out);
 

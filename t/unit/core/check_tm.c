@@ -26,6 +26,8 @@ START_TEST(retransmission_byte_exact)
 	strcpy(first, outbuf);
 	ck_assert_uint_eq(st(SLS_ST_TM_UAS), 1);
 	ck_assert_uint_eq(st(SLS_ST_TM_RPL_SENT), 1);
+	/* its transaction absorbs the ACK: no signature table entry */
+	ck_assert_uint_eq(sls_sigtable_used(shm.sigtable, 0), 0);
 	e = entry(0);
 	ck_assert_int_eq(e.state, SLS_TM_COMPLETED);
 	ck_assert(e.invite);
@@ -245,6 +247,7 @@ START_TEST(stateless_routes)
 	ck_assert_uint_eq(st(SLS_ST_TM_UAS), 0);
 	ck_assert_uint_eq(sls_tmtable_used(shm.tm, 0), 0);
 	ck_assert_uint_eq(st(SLS_ST_SENT), 3);
+	ck_assert_uint_eq(sls_sigtable_used(shm.sigtable, 0), 2);
 	ck_assert(sls_tmtable_idle(shm.tm, 0));
 }
 END_TEST
@@ -294,6 +297,9 @@ START_TEST(full_and_too_large)
 	}
 	ck_assert_uint_ge(st(SLS_ST_TM_TABLE_FULL), 1);
 	ck_assert_uint_le(st(SLS_ST_TM_UAS), 16);
+	/* sent statelessly: the ACK filter knows its tag */
+	ck_assert_uint_eq(sls_sigtable_used(shm.sigtable, 0),
+	    st(SLS_ST_TM_TABLE_FULL));
 
 	memset(big, 'x', sizeof(big) - 1);
 	big[sizeof(big) - 1] = '\0';
@@ -302,6 +308,8 @@ START_TEST(full_and_too_large)
 	    "z9hG4bKk1", 5062, 7, extra)));
 	ck_assert_uint_gt(out.len, SLS_TM_REPLY_MAX);
 	ck_assert_uint_eq(st(SLS_ST_TM_TOO_LARGE), 1);
+	ck_assert_uint_eq(sls_sigtable_used(shm.sigtable, 0),
+	    st(SLS_ST_TM_TABLE_FULL) + 1);
 }
 END_TEST
 
