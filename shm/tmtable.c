@@ -322,6 +322,26 @@ sls_tmtable_find(sls_tmtable_t *t, uint64_t kpos, uint64_t now_ms,
 	return n;
 }
 
+void
+sls_tmtable_prefetch(sls_tmtable_t *t, uint64_t kpos)
+{
+	uint32_t base = (uint32_t)kpos & t->mask, idx;
+	const char *b;
+	int i, j;
+
+	for (i = 0; i < SLS_TM_WINDOW; i++) {
+		idx = (base + (uint32_t)i) & t->mask;
+		if (atomic_load_explicit(&hints(t)[idx],
+		    memory_order_relaxed) != 0)
+			continue;
+		__builtin_prefetch(meta(t, idx), 1, 3);
+		b = (const char *)blob(t, idx);
+		for (j = 0; j < 8; j++)	/* addresses and 448 reply bytes */
+			__builtin_prefetch(b + 64 * j, 1, 3);
+		return;
+	}
+}
+
 /* Words to bytes, whatever the byte order: memcpy both ways. */
 static void
 copy_words(_Atomic uint64_t *w, void *to, size_t len)

@@ -139,6 +139,12 @@ bool sls_tmtable_idle(sls_tmtable_t *t, uint64_t now_ms);
  */
 int sls_tmtable_find(sls_tmtable_t *t, uint64_t kpos, uint64_t now_ms,
     sls_tm_entry_t *out, int max);
+/*
+ * Ask the CPU for the lines an insert at kpos would most likely write
+ * (the first slot of the window whose hint is 0, its meta and the start
+ * of its blob), so that the misses overlap with building the reply.
+ */
+void sls_tmtable_prefetch(sls_tmtable_t *t, uint64_t kpos);
 /* A snapshot of slot idx, whatever its state; false if it stayed busy. */
 bool sls_tmtable_read(sls_tmtable_t *t, uint32_t idx, sls_tm_entry_t *e);
 /*

@@ -35,6 +35,7 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	out->len = 0;
 	out->tm_resend = false;
 	out->tm_keep = false;
+	out->tm_kpos = 0;
 	if (sls_sip_parse(msg, pkt, len) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		return drop(h);

@@ -46,6 +46,7 @@ typedef struct sls_out {
 	bool tm_resend;		/* a stored reply, sent again: counted in
 				   tm:absorbed, not as a new local reply */
 	bool tm_keep;		/* in: the reply is for a transaction */
+	uint64_t tm_kpos;	/* its position key, once computed, or 0 */
 	uint64_t tm_tag_hash;	/* then: hash of the To tag of a final
 				   reply to an INVITE (table key), or 0 */
 } sls_out_t;

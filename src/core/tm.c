@@ -222,9 +222,14 @@ sls_tm_match(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 	now = sls_now_ms();
 	if (sls_tmtable_idle(h->tm, now))
 		return SLS_TM_PASS;
-	n = sls_tmtable_find(h->tm, pos_key(h, msg), now, e, SLS_TM_WINDOW);
-	if (n == 0)
+	out->tm_kpos = pos_key(h, msg);
+	n = sls_tmtable_find(h->tm, out->tm_kpos, now, e, SLS_TM_WINDOW);
+	if (n == 0) {
+		/* A new request: its insert, if any, comes after the route. */
+		if (msg->method_id != SLS_M_ACK)
+			sls_tmtable_prefetch(h->tm, out->tm_kpos);
 		return SLS_TM_PASS;
+	}
 	switch (msg->method_id) {
 	case SLS_M_ACK:
 		return ack(h, req, e, n, now);
@@ -258,7 +263,7 @@ describe(const sls_handler_t *h, const sls_req_t *req, const sls_out_t *out,
 	const sls_conf_t *c = h->conf;
 
 	memset(n, 0, sizeof(*n));
-	n->kpos = pos_key(h, msg);
+	n->kpos = out->tm_kpos != 0 ? out->tm_kpos : pos_key(h, msg);
 	n->kbr = sls_tm_branch_key(h->tablekey, msg, method_class(msg));
 	n->tag_hash = out->tm_tag_hash;	/* for the ACK of a 2xx */
 	n->created_ms = now;

@@ -12,7 +12,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -23,6 +25,10 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "timer.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE	23	/* Linux 5.14 */
+#endif
 
 static volatile sig_atomic_t stop;
 /* SIGTERM and SIGQUIT are let in only inside ppoll(). */
@@ -60,6 +66,21 @@ setup_signals(void)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGQUIT);
 	return sigprocmask(SIG_SETMASK, &block, NULL);
+}
+
+void
+sls_timer_prefault(const sls_shm_t *shm)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	uintptr_t start, end;
+
+	if (shm->tm == NULL || page <= 0)
+		return;
+	start = (uintptr_t)shm->tm & ~((uintptr_t)page - 1);
+	end = (uintptr_t)shm->tm + sls_tmtable_bytes(shm->tm->size);
+	if (madvise((void *)start, end - start, MADV_POPULATE_WRITE) < 0)
+		sls_log(LOG_DEBUG, "madvise(MADV_POPULATE_WRITE) of the "
+		    "transaction table: %s", strerror(errno));
 }
 
 /* A retransmission: from the listen and address the request came in on. */
@@ -127,6 +148,7 @@ timer_init(const sls_timer_args_t *a, sls_tm_timer_t *tt)
 		sls_warn("sigaction");
 		return -1;
 	}
+	sls_timer_prefault(a->shm);
 	if (sls_tm_timer_init(tt, a->shm->tm, &a->shm->stats[SLS_TIMER_SLOT],
 	    send_one, (void *)a, sls_now_ms()) < 0) {
 		sls_warn("allocating the timer schedule");

@@ -28,6 +28,14 @@ typedef struct sls_timer_args {
 	bool detach;		/* daemon mode: no stdio once running */
 } sls_timer_args_t;
 
+/*
+ * Map the whole transaction table into this process's page tables now
+ * (MADV_POPULATE_WRITE), so that the packet path never takes a page
+ * fault on it; for workers of a configuration with t_newtran and for the
+ * timer process. Best effort: an older kernel just faults as it goes.
+ */
+void sls_timer_prefault(const sls_shm_t *shm);
+
 /* Run the timer process in a freshly forked child; returns its exit code
    (SLS_WORKER_EXIT_OK, or SLS_WORKER_EXIT_INIT when its init failed). */
 int sls_timer_run(const sls_timer_args_t *a);

@@ -19,8 +19,10 @@
 #include <unistd.h>
 
 #include "core/pipeline.h"
+#include "core/tm.h"
 #include "daemon.h"
 #include "lib/log.h"
+#include "timer.h"
 #include "worker.h"
 
 #define BATCH		32
@@ -338,6 +340,9 @@ worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
 	h->tablekey = a->tablekey;
 	h->tm = a->shm->tm;
 	h->sock = 0;
+	/* tm: no page fault on the table in the packet path */
+	if (sls_tm_wanted(a->conf))
+		sls_timer_prefault(a->shm);
 	tm_wake_fd = a->tm_wake_fd;
 	h->tm_wake = tm_wake;
 	h->tm_wake_arg = NULL;
