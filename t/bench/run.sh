@@ -31,7 +31,8 @@ usage: run.sh [options]
              peak in the same group, else half of the slowest responder's)
   -W LIST    worker counts ("1 2")
   -M LIST    socket modes ("shared reuseport")
-  -k LIST    workloads ("invite-ack invite options")
+  -k LIST    workloads ("invite-ack invite options"; also "stateful":
+             INVITE -> 486 + ACK kept in a server transaction)
   -x LIST    responders ("slserver bare kamailio"; missing ones are skipped)
   -w N       loadgen window of outstanding requests (64)
   -s N       loadgen source sockets (1: one upstream address and port)
@@ -43,7 +44,10 @@ usage: run.sh [options]
              were less than PCT% busy for a second (0 = do not wait)
   -q         quick check: -p 1 -D 2 -U 0.5 -L 1 -W 1 -M shared
   -h         this help
-environment: LOADGEN BARE SLSERVER KAMAILIO (paths of the programs)
+environment: LOADGEN BARE SLSERVER KAMAILIO (paths of the programs),
+  KAMCFG KAMCFG_STATEFUL (Kamailio configs), TM_TABLE (slserver's
+  tm.table_size in "stateful", 1048576), KAM_SHM (Kamailio's -m in MB in
+  "stateful", 4096)
 EOF
 }
 
@@ -107,6 +111,9 @@ BARE=${BARE:-$builddir/t/bench/bare}
 SLSERVER=${SLSERVER:-$builddir/src/slserver}
 KAMAILIO=${KAMAILIO:-$(command -v kamailio || true)}
 KAMCFG=${KAMCFG:-$here/kamailio.cfg}
+KAMCFG_STATEFUL=${KAMCFG_STATEFUL:-$here/kamailio-stateful.cfg}
+TM_TABLE=${TM_TABLE:-1048576}
+KAM_SHM=${KAM_SHM:-4096}
 
 [ -x "$LOADGEN" ] || die "no loadgen at $LOADGEN (make bench builds it)"
 for t in timeout taskset setsid; do
@@ -246,10 +253,40 @@ free_port() {
 	return 1
 }
 
+# The INVITE route of slserver for workload $1: stateless 404, or a
+# server transaction (t_newtran) answered 486 for "stateful".
+slserver_invite_route() {
+	if [ "$1" = stateful ]; then
+		cat <<EOF
+tm {
+	table_size = $TM_TABLE
+}
+
+route "invite" {
+	method = {"INVITE"}
+	t_newtran = true
+	send_reply = "486 Busy Here"
+}
+EOF
+	else
+		cat <<EOF
+route "invite" {
+	method = {"INVITE"}
+	sl_send_reply = "404 Not Found"
+}
+EOF
+	fi
+}
+
 # Start a responder in its own session (process group = its PID), pinned.
 start_responder() {
-	local r=$1 workers=$2 mode=$3 code=$4 port=$5 dir=$6
+	local r=$1 workers=$2 mode=$3 code=$4 port=$5 dir=$6 wl=$7
+	local kcfg=$KAMCFG kshm=()
 	rlog=$dir/$r.log
+	if [ "$wl" = stateful ]; then
+		kcfg=$KAMCFG_STATEFUL
+		kshm=(-m "$KAM_SHM")
+	fi
 	case $r in
 	slserver)
 		cat > "$dir/slserver.conf" <<EOF
@@ -265,11 +302,8 @@ route "options" {
 	sl_send_reply = "200 OK"
 }
 
-route "invite" {
-	method = {"INVITE"}
-	sl_send_reply = "404 Not Found"
-}
 EOF
+		slserver_invite_route "$wl" >> "$dir/slserver.conf"
 		setsid taskset -c "$rs_cpus" "$SLSERVER" -d -l err \
 		    -f "$dir/slserver.conf" -P "$dir/slserver.pid" \
 		    > "$rlog" 2>&1 &
@@ -282,8 +316,9 @@ EOF
 		    -w "$workers" $ropt -c "$code" -b 1048576 > "$rlog" 2>&1 &
 		;;
 	kamailio)
-		setsid taskset -c "$rs_cpus" "$KAMAILIO" -DD -E -f "$KAMCFG" \
-		    -x fm -X fm -n "$workers" -l "udp:127.0.0.1:$port" \
+		setsid taskset -c "$rs_cpus" "$KAMAILIO" -DD -E -f "$kcfg" \
+		    -x fm -X fm "${kshm[@]}" -n "$workers" \
+		    -l "udp:127.0.0.1:$port" \
 		    -Y "$dir" -w "$dir" -P "$dir/kamailio.pid" \
 		    > "$rlog" 2>&1 &
 		;;
@@ -399,14 +434,15 @@ run_one() {
 	invite-ack) largs=(-m INVITE -a) ;;
 	invite) largs=(-m INVITE) ;;
 	options) largs=(-m OPTIONS); code=200 ;;
+	stateful) largs=(-m INVITE -a); code=486 ;;
 	esac
 	[ -n "$gso" ] && largs+=("$gso")
 	[ "$phase" = lat ] && lwin=$((window * 4))
 	wait_quiet
 	port=$(free_port) || { note "no free port"; return 1; }
 	dir=$(mktemp -d "$tmpd/run.XXXXXX")
-	start_responder "$r" "$workers" "$mode" "$code" "$port" "$dir" ||
-	    return 1
+	start_responder "$r" "$workers" "$mode" "$code" "$port" "$dir" \
+	    "$wl" || return 1
 	if [ "$warm" != 0 ]; then
 		timeout -k 2 30 taskset -c "$lg_cpus" "$LOADGEN" "${largs[@]}" \
 		    -n 1000000000 -d "$warm" -w "$window" -s "$sources" \
@@ -604,6 +640,21 @@ done
 			done
 		done
 	done
+	# The cost of a transaction: CPU per reply of slserver's stateful
+	# workload over its stateless one (INVITE -> 404 + ACK).
+	case " $workloads " in
+	*" stateful "*)
+		case " $workloads " in *" invite-ack "*) ;; *) false ;; esac &&
+		for wk in $workers_list; do
+			for mo in $modes; do
+				printf '%-10s %2s %-9s slserver cpu_us stateful/invite-ack %s\n' \
+				    stateful "$wk" "$mo" "$(ratio \
+				    "$(median peak 9 stateful "$wk" "$mo" slserver)" \
+				    "$(median peak 9 invite-ack "$wk" "$mo" slserver)")"
+			done
+		done
+		;;
+	esac
 } | tee "$outdir/table.txt"
 
 if [ "$outdir" != "$tmpd/results" ]; then
