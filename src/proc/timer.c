@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,13 @@
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "timer.h"
+
+/*
+ * The timer process's nice value when the supervisor may raise it (root,
+ * CAP_SYS_NICE): with every CPU taken by workers, its timers then fire
+ * within a few milliseconds instead of waiting for a time slice.
+ */
+#define TIMER_NICE	(-10)
 
 #ifndef MADV_POPULATE_WRITE
 #define MADV_POPULATE_WRITE	23	/* Linux 5.14 */
@@ -137,6 +145,10 @@ sleep_until(const sls_timer_args_t *a, uint64_t next_ms)
 static int
 timer_init(const sls_timer_args_t *a, sls_tm_timer_t *tt)
 {
+	/* Before the switch to the service user, which may not. */
+	if (setpriority(PRIO_PROCESS, 0, TIMER_NICE) < 0)
+		sls_log(LOG_DEBUG, "setpriority(%d): %s; the timers run at "
+		    "the workers' priority", TIMER_NICE, strerror(errno));
 	if (sls_privs_drop(a->privs) < 0)
 		return -1;
 	if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 ||
