@@ -87,7 +87,7 @@
 	(uint64_t)(m) << 50)
 
 #define READ_TRIES	64	/* per slot, before it is skipped */
-#define PUT_TRIES	4	/* window rounds lost before an insert gives up */
+#define PUT_TRIES	4	/* window rounds lost before an insert stops */
 #define END_ROUND	1024	/* max_end moves in steps of this many ms */
 
 _Static_assert(sizeof(sls_tm_meta_t) == 64, "meta is one cache line");
@@ -137,7 +137,7 @@ self_pid(void)
 	return (uint32_t)p & 0x7fffffffU;
 }
 
-/* ---- the parts of the region ------------------------------------------ */
+/* ---- the parts of the region ---------------------------------------- */
 
 static size_t
 round64(size_t n)
@@ -219,7 +219,7 @@ sls_tmtable_init(sls_tmtable_t *t, uint32_t size)
 		atomic_init(&dirty(t)[j], 0);
 }
 
-/* ---- reading ------------------------------------------------------------ */
+/* ---- reading -------------------------------------------------------- */
 
 static void
 decode(uint32_t idx, uint64_t seq, const uint64_t w[7], sls_tm_entry_t *e)
@@ -336,7 +336,7 @@ sls_tmtable_prefetch(sls_tmtable_t *t, uint64_t kpos)
 			continue;
 		__builtin_prefetch(meta(t, idx), 1, 3);
 		b = (const char *)blob(t, idx);
-		for (j = 0; j < 8; j++)	/* addresses and 448 reply bytes */
+		for (j = 0; j < 8; j++)	/* addresses, 448 reply bytes */
 			__builtin_prefetch(b + 64 * j, 1, 3);
 		return;
 	}
@@ -391,7 +391,7 @@ sls_tmtable_copy(sls_tmtable_t *t, const sls_tm_entry_t *e, void *reply,
 	return s2 == s1 ? (ssize_t)e->len : -1;
 }
 
-/* ---- writing ------------------------------------------------------------ */
+/* ---- writing -------------------------------------------------------- */
 
 uint64_t
 sls_tmtable_seq(sls_tmtable_t *t, uint32_t idx)
@@ -567,7 +567,7 @@ sls_tmtable_end(sls_tmtable_t *t, const sls_tm_entry_t *e)
 	return true;
 }
 
-/* ---- the timer process's wake-up ---------------------------------------- */
+/* ---- the timer process's wake-up ------------------------------------ */
 
 bool
 sls_tmtable_notify(sls_tmtable_t *t, uint32_t idx, uint64_t due_ms)
@@ -611,7 +611,7 @@ sls_tmtable_awake(sls_tmtable_t *t)
 	atomic_store(&t->wake_at, 0);
 }
 
-/* ---- scans ---------------------------------------------------------------- */
+/* ---- scans ---------------------------------------------------------- */
 
 uint32_t
 sls_tmtable_used(sls_tmtable_t *t, uint64_t now_ms)

@@ -59,7 +59,7 @@ typedef struct sls_tm_meta {
 	/* end_ms << 20 | (version & 0xffff) << 4 | state; changed by CAS */
 	_Atomic uint64_t life;
 	_Atomic uint64_t kpos;		/* Call-ID, From tag, CSeq number */
-	_Atomic uint64_t kbr;		/* §17.2.3: branch, sent-by, method */
+	_Atomic uint64_t kbr;		/* 17.2.3: branch, sent-by, method */
 	_Atomic uint64_t tag_hash;	/* the To tag sent */
 	_Atomic uint64_t created_ms;	/* first send */
 	_Atomic uint64_t timing;	/* t1 | t2 << 32, in ms */
@@ -90,7 +90,7 @@ typedef struct sls_tmtable {
 typedef struct sls_tm_entry {
 	uint32_t idx;
 	uint32_t ver;		/* version of the slot's contents */
-	uint64_t life;		/* as read: the expected value of a change */
+	uint64_t life;		/* as read: what a change expects */
 	enum sls_tm_state state;
 	uint64_t end_ms;
 	uint64_t kpos, kbr, tag_hash;
@@ -100,7 +100,7 @@ typedef struct sls_tm_entry {
 	uint16_t len;		/* reply bytes */
 	uint16_t sock;		/* index of the listen it came in on */
 	bool invite;		/* an INVITE transaction */
-	uint8_t method;		/* the caller's method number, for display */
+	uint8_t method;		/* the caller's method number, to show */
 	uint8_t dstlen, locallen;
 } sls_tm_entry_t;
 
@@ -122,7 +122,7 @@ typedef struct sls_tm_new {
 
 enum sls_tm_put {
 	SLS_TM_PUT_NEW,		/* stored */
-	SLS_TM_PUT_DUP,		/* the same transaction is live: see *dup */
+	SLS_TM_PUT_DUP,		/* the same transaction is live: *dup */
 	SLS_TM_PUT_FULL		/* no free slot in its window */
 };
 

@@ -21,7 +21,7 @@
 enum sls_tm_verdict {
 	SLS_TM_PASS,		/* no transaction: go on to the routes */
 	SLS_TM_REPLY,		/* out holds the reply to send */
-	SLS_TM_DONE		/* absorbed (or dropped and counted): no reply */
+	SLS_TM_DONE		/* absorbed, or dropped and counted */
 };
 
 /*

@@ -192,7 +192,7 @@ retransmit(sls_tm_timer_t *tt, const sls_tm_entry_t *e, uint64_t now)
 
 	n = sls_tmtable_copy(tt->t, e, tt->buf, SLS_TM_REPLY_MAX, dst, local);
 	if (n < 0)
-		return;		/* the slot moved on: the caller replans */
+		return;		/* the slot moved on: fire() replans */
 	tt->send(tt->arg, e->sock, dst, e->dstlen, local, e->locallen,
 	    tt->buf, (size_t)n);
 	sls_stat_inc(tt->stats, SLS_ST_TM_RETRANS);

@@ -41,7 +41,7 @@ typedef struct sls_tm_timer {
 	uint32_t n;
 	uint32_t *heap, *pos;
 	uint64_t *due;
-	uint32_t *ver;		/* version of the slot that was scheduled */
+	uint32_t *ver;		/* version of the slot as scheduled */
 	uint8_t *nretx;		/* its retransmissions so far */
 	char *buf;		/* SLS_TM_REPLY_MAX */
 } sls_tm_timer_t;

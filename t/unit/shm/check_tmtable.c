@@ -267,7 +267,8 @@ START_TEST(test_full_window)
 		n = txn(k16(5, i), i + 1, "r", 100);
 		ck_assert_int_eq(sls_tmtable_insert(t, &n, 100, &idx, &dup),
 		    SLS_TM_PUT_NEW);
-		ck_assert_uint_eq(idx, (5 + i) & 15);	/* the window wraps */
+		/* the window wraps */
+		ck_assert_uint_eq(idx, (5 + i) & 15);
 	}
 	n = txn(k16(5, 99), 99, "r", 100);
 	ck_assert_int_eq(sls_tmtable_insert(t, &n, 100, &idx, &dup),
