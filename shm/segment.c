@@ -46,6 +46,8 @@ _Static_assert(sizeof(sls_src_entry_t) == 64 &&
     _Alignof(sls_src_entry_t) == 64, "source entry layout");
 _Static_assert(offsetof(sls_srctable_t, slot) == 64 &&
     _Alignof(sls_srctable_t) <= CACHELINE, "srctable header");
+_Static_assert(sizeof(sls_tm_meta_t) == CACHELINE &&
+    _Alignof(sls_tmtable_t) == CACHELINE, "transaction table layout");
 _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, version) == 8 &&
     offsetof(sls_shm_header_t, max_workers) == 12 &&
@@ -55,7 +57,8 @@ _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, created) == 32 &&
     offsetof(sls_shm_header_t, generation) == 40 &&
     offsetof(sls_shm_header_t, src_size) == 44 &&
-    offsetof(sls_shm_header_t, off) == 48 &&
+    offsetof(sls_shm_header_t, tm_size) == 48 &&
+    offsetof(sls_shm_header_t, off) == 56 &&
     offsetof(sls_shm_header_t, stats_off) ==
     offsetof(sls_shm_header_t, off[SLS_SHM_STATS]) &&
     offsetof(sls_shm_header_t, status_off) ==
@@ -66,7 +69,9 @@ _Static_assert(offsetof(sls_shm_header_t, magic) == 0 &&
     offsetof(sls_shm_header_t, off[SLS_SHM_ROUTESTATS]) &&
     offsetof(sls_shm_header_t, srctable_off) ==
     offsetof(sls_shm_header_t, off[SLS_SHM_SRCTABLE]) &&
-    sizeof(sls_shm_header_t) == 48 + 8 * SLS_SHM_NREGIONS,
+    offsetof(sls_shm_header_t, tmtable_off) ==
+    offsetof(sls_shm_header_t, off[SLS_SHM_TMTABLE]) &&
+    sizeof(sls_shm_header_t) == 56 + 8 * SLS_SHM_NREGIONS,
     "header layout");
 
 /* What the regions are sized by: the restart-only capacities. */
@@ -160,6 +165,18 @@ srctable_init(void *p, const sizing_t *z)
 	sls_srctable_init(p, z->src_size);
 }
 
+static size_t
+tmtable_size(const sizing_t *z)
+{
+	return sls_tmtable_bytes(z->tm_size);
+}
+
+static void
+tmtable_init(void *p, const sizing_t *z)
+{
+	sls_tmtable_init(p, z->tm_size);
+}
+
 /* The regions, in address order; one row each (see segment.h). */
 static const struct region {
 	const char *name;
@@ -175,6 +192,8 @@ static const struct region {
 	    routestats_init },
 	[SLS_SHM_SRCTABLE] = { "srctable", srctable_size, CACHELINE,
 	    srctable_init },
+	[SLS_SHM_TMTABLE] = { "tmtable", tmtable_size, CACHELINE,
+	    tmtable_init },
 };
 _Static_assert(sizeof(regions) / sizeof(regions[0]) == SLS_SHM_NREGIONS,
     "one row per region");
@@ -192,10 +211,11 @@ round_up(size_t n, size_t a, size_t *out)
 static bool
 valid_sizes(const sizing_t *z)
 {
-	uint32_t n = z->table_size, m = z->src_size;
+	uint32_t n = z->table_size, m = z->src_size, t = z->tm_size;
 
 	return n >= SLS_SIG_MIN_SIZE && (n & (n - 1)) == 0 &&
-	    m >= SLS_SRC_MIN_SIZE && (m & (m - 1)) == 0;
+	    m >= SLS_SRC_MIN_SIZE && (m & (m - 1)) == 0 &&
+	    t >= SLS_TM_MIN_SIZE && t <= SLS_TM_MAX_SIZE && (t & (t - 1)) == 0;
 }
 
 static size_t
@@ -243,7 +263,7 @@ sls_shm_layout_sized(const sizing_t *z, sls_shm_layout_t *l)
 int
 sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
 {
-	sizing_t z = { table_size, SLS_SRC_DEFAULT_SIZE };
+	sizing_t z = { table_size, SLS_SRC_DEFAULT_SIZE, SLS_TM_MIN_SIZE };
 
 	return sls_shm_layout_sized(&z, l);
 }
@@ -251,7 +271,7 @@ sls_shm_layout(uint32_t table_size, sls_shm_layout_t *l)
 int
 sls_shm_create(sls_shm_t *shm, uint32_t table_size)
 {
-	sizing_t z = { table_size, SLS_SRC_DEFAULT_SIZE };
+	sizing_t z = { table_size, SLS_SRC_DEFAULT_SIZE, SLS_TM_MIN_SIZE };
 
 	return sls_shm_create_sized(shm, &z);
 }
@@ -283,6 +303,7 @@ sls_shm_create_sized(sls_shm_t *shm, const sizing_t *z)
 	h->created = (int64_t)time(NULL);
 	atomic_init(&h->generation, 0);
 	h->src_size = z->src_size;
+	h->tm_size = z->tm_size;
 	for (i = 0; i < SLS_SHM_NREGIONS; i++) {
 		h->off[i] = l.region[i].off;
 		regions[i].init(base + l.region[i].off, z);
@@ -294,6 +315,7 @@ sls_shm_create_sized(sls_shm_t *shm, const sizing_t *z)
 	shm->sigtable = sls_shm_region(shm, SLS_SHM_SIGTABLE);
 	shm->routestats = sls_shm_region(shm, SLS_SHM_ROUTESTATS);
 	shm->srctable = sls_shm_region(shm, SLS_SHM_SRCTABLE);
+	shm->tm = sls_shm_region(shm, SLS_SHM_TMTABLE);
 	return 0;
 }
 
@@ -318,6 +340,7 @@ sls_shm_check(const sls_shm_t *shm)
 		goto bad;
 	z.table_size = h->table_size;
 	z.src_size = h->src_size;
+	z.tm_size = h->tm_size;
 	if (sls_shm_layout_sized(&z, &l) < 0 || h->size != l.size)
 		goto bad;
 	for (i = 0; i < SLS_SHM_NREGIONS; i++)
@@ -332,7 +355,9 @@ sls_shm_check(const sls_shm_t *shm)
 	    shm->sigtable->mask != h->table_size - 1 ||
 	    (void *)shm->srctable != sls_shm_region(shm, SLS_SHM_SRCTABLE) ||
 	    shm->srctable->size != h->src_size ||
-	    shm->srctable->mask != h->src_size - 1)
+	    shm->srctable->mask != h->src_size - 1 ||
+	    (void *)shm->tm != sls_shm_region(shm, SLS_SHM_TMTABLE) ||
+	    shm->tm->size != h->tm_size || shm->tm->mask != h->tm_size - 1)
 		goto bad;
 	return 0;
 bad:

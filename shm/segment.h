@@ -1,7 +1,8 @@
 /*
  * The one shared-memory segment: a header, then the regions listed in
  * SLS_SHM_REGIONS (per-process stats slots, worker status words,
- * signature table, per-route counters). Made by the supervisor before the first fork and
+ * signature table, per-route counters, source table, transaction
+ * table). Made by the supervisor before the first fork and
  * inherited; every region is reached by the offset recorded in the
  * header, and the offsets come from one table in segment.c.
  *
@@ -18,6 +19,7 @@
 #include "sigtable.h"
 #include "srctable.h"
 #include "stats.h"
+#include "tmtable.h"
 
 #define SLS_SHM_MAGIC	0x534c5353484d0001ULL	/* "SLSSHM" */
 /*
@@ -26,18 +28,20 @@
  * region id at the end of the header). 4: per-route counters.
  * 5: source table (limits), its size in the header, core:limited and
  * the other counters of SPEC 9. 6: a heartbeat in the worker status
- * words. 7: forwarding counters.
+ * words. 7: forwarding counters. 8: transaction table, its size in the
+ * header, a stats slot for the timer process.
  */
-#define SLS_SHM_VERSION	7
+#define SLS_SHM_VERSION	8
 #define SLS_MAX_WORKERS	256
 
 /*
  * Stats slots: two banks of SLS_MAX_WORKERS (a reload runs the old and the
- * new generation side by side, each in its own bank) plus one for the
- * supervisor.
+ * new generation side by side, each in its own bank), one for the timer
+ * process of the transaction table and one for the supervisor.
  */
-#define SLS_STATS_SLOTS		(2 * SLS_MAX_WORKERS + 1)
-#define SLS_SUPERVISOR_SLOT	(2 * SLS_MAX_WORKERS)
+#define SLS_STATS_SLOTS		(2 * SLS_MAX_WORKERS + 2)
+#define SLS_TIMER_SLOT		(2 * SLS_MAX_WORKERS)
+#define SLS_SUPERVISOR_SLOT	(2 * SLS_MAX_WORKERS + 1)
 
 /* What a worker tells the supervisor through its status word. */
 enum sls_worker_state {
@@ -72,7 +76,8 @@ typedef struct sls_worker_status {
 	X(SLS_SHM_STATUS, status) \
 	X(SLS_SHM_SIGTABLE, sigtable) \
 	X(SLS_SHM_ROUTESTATS, routestats) \
-	X(SLS_SHM_SRCTABLE, srctable)
+	X(SLS_SHM_SRCTABLE, srctable) \
+	X(SLS_SHM_TMTABLE, tmtable)
 
 enum sls_shm_region {
 #define SLS_SHM_REGION_ENUM(id, name) id,
@@ -91,6 +96,8 @@ typedef struct sls_shm_header {
 	int64_t created;	/* Unix time */
 	_Atomic uint32_t generation;
 	uint32_t src_size;	/* source table slots (limits.table_size) */
+	uint32_t tm_size;	/* transaction table slots */
+	uint32_t pad;
 	/* Region offsets from the header, by enum sls_shm_region. */
 	union {
 		uint64_t off[SLS_SHM_NREGIONS];
@@ -109,12 +116,14 @@ typedef struct sls_shm {
 	sls_sigtable_t *sigtable;
 	sls_routestats_t *routestats;	/* blocks: SLS_STATS_SLOTS */
 	sls_srctable_t *srctable;
+	sls_tmtable_t *tm;
 } sls_shm_t;
 
 /* What the regions are sized by: the restart-only capacities. */
 typedef struct sls_shm_sizing {
 	uint32_t table_size;	/* signature table slots (sl.table_size) */
 	uint32_t src_size;	/* source table slots (limits.table_size) */
+	uint32_t tm_size;	/* transaction table slots (tm.table_size) */
 } sls_shm_sizing_t;
 
 /* Where each region lies in a segment, as sls_shm_layout computes it. */
@@ -133,8 +142,11 @@ typedef struct sls_shm_layout {
  * that of mmap).
  */
 int sls_shm_create(sls_shm_t *shm, uint32_t table_size);
-/* The same with every capacity given (src_size: a power of two, at least
-   SLS_SRC_MIN_SIZE). */
+/*
+ * The same with every capacity given: src_size a power of two, at least
+ * SLS_SRC_MIN_SIZE; tm_size a power of two in SLS_TM_MIN_SIZE..
+ * SLS_TM_MAX_SIZE (sls_shm_create uses the defaults and the minimum).
+ */
 int sls_shm_create_sized(sls_shm_t *shm, const sls_shm_sizing_t *z);
 /* Verify magic, version, sizes and offsets; 0, or -1 with EINVAL. */
 int sls_shm_check(const sls_shm_t *shm);

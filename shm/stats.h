@@ -54,7 +54,14 @@
 	X(SLS_ST_LIMITED, "core", "limited", "requests dropped: their source is blocked (limits)") \
 	X(SLS_ST_BLOCKS, "core", "blocks", "blocks started: a source went over limits.rate") \
 	X(SLS_ST_ERR_LIMITED, "core", "error_replies_limited", "automatic error replies not sent: over limits.error_rate") \
-	X(SLS_ST_SRCTABLE_EVICTIONS, "shm", "srctable_evictions", "sources evicted from a full source table window")
+	X(SLS_ST_SRCTABLE_EVICTIONS, "shm", "srctable_evictions", "sources evicted from a full source table window") \
+	X(SLS_ST_TM_UAS, "tm", "UAS_transactions", "server transactions created") \
+	X(SLS_ST_TM_RPL_SENT, "tm", "rpl_sent", "stateful replies sent (first sends)") \
+	X(SLS_ST_TM_RETRANS, "tm", "retransmissions", "final replies retransmitted by the timers") \
+	X(SLS_ST_TM_ABSORBED, "tm", "absorbed", "request retransmissions answered from the table") \
+	X(SLS_ST_TM_TIMEOUTS, "tm", "timeouts", "INVITE transactions ended without their ACK") \
+	X(SLS_ST_TM_TABLE_FULL, "tm", "table_full", "stateful replies sent statelessly: table full") \
+	X(SLS_ST_TM_TOO_LARGE, "tm", "reply_too_large", "stateful replies sent statelessly: larger than a slot")
 
 enum sls_stat_id {
 #define SLS_STAT_ENUM(id, g, n, h) id,

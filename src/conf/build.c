@@ -138,6 +138,7 @@ build_actions(cfg_t *sec, sls_route_t *r, char *err, size_t errlen)
 	if (v != NULL && sls_compile_reply(v, &r->code, &r->reason,
 	    &r->const_code, err, errlen) < 0)
 		return -1;
+	r->t_newtran = cfg_getbool(sec, "t_newtran") == cfg_true;
 	if (r->action == SLS_ACT_NONE) {
 		snprintf(err, errlen, "no final action");
 		return -1;
@@ -249,7 +250,7 @@ int
 sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 {
 	char err[MSG_MAX - 64];
-	cfg_t *sl = cfg_getsec(cfg, "sl");
+	cfg_t *sl = cfg_getsec(cfg, "sl"), *tm = cfg_getsec(cfg, "tm");
 	unsigned i, n;
 	bool oom = false;
 
@@ -298,6 +299,10 @@ sls_conf_build(cfg_t *cfg, const char *path, sls_conf_t *c)
 	c->sl.ack_timeout = (unsigned)cfg_getint(sl, "ack_timeout");
 	c->sl.table_size = (unsigned)cfg_getint(sl, "table_size");
 	c->sl.tag_secret = dup_str(cfg_getstr(sl, "tag_secret"), &oom);
+	c->tm.t1 = (unsigned)cfg_getint(tm, "t1");
+	c->tm.t2 = (unsigned)cfg_getint(tm, "t2");
+	c->tm.t4 = (unsigned)cfg_getint(tm, "t4");
+	c->tm.table_size = (unsigned)cfg_getint(tm, "table_size");
 	if (oom)
 		goto oom;
 	if (build_limits(cfg_getsec(cfg, "limits"), c) < 0)

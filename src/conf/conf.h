@@ -41,10 +41,10 @@ void sls_conf_free(sls_conf_t *conf);
 /*
  * Compare the restart-only options (listen as a set of addresses,
  * socket_mode, user, group, pidfile, fifo, sl.table_size,
- * limits.table_size); add one message per changed option to errs, FILE
- * being cur->path ("FILE: option 'listen' cannot change on reload;
- * restart"). Returns the number of changed options. workers is not
- * among them: it may change on reload.
+ * limits.table_size, tm.table_size, metrics_listen); add one message per
+ * changed option to errs, FILE being cur->path ("FILE: option 'listen'
+ * cannot change on reload; restart"). Returns the number of changed
+ * options. workers is not among them: it may change on reload.
  */
 int sls_conf_restart_diff(const sls_conf_t *old, const sls_conf_t *cur,
     sls_errlist_t *errs);

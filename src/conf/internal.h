@@ -63,6 +63,8 @@ typedef struct load {
 	/* forward destinations resolved so far (forward.c) */
 	fwd_name_t *names;
 	size_t nnames;
+	/* lines of tm.t1 and tm.t2 when set (sls_conf_check_tm) */
+	int tm_t1_line, tm_t2_line;
 } load_t;
 
 extern load_t *sls_conf_ld;
@@ -110,6 +112,8 @@ const char *sls_conf_list_value(cfg_opt_t *opt);
    err when it is not one. */
 int sls_conf_parse_metrics(const char *v, sls_listen_t *l, char *err,
     size_t errlen);
+/* After a clean parse: t1 may not exceed t2. */
+void sls_conf_check_tm(cfg_t *cfg);
 
 /* ---- the build of sls_conf_t (build.c) ------------------------------- */
 

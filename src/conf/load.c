@@ -108,6 +108,8 @@ load(const char *text, const char *name, sls_conf_t **confp,
 		sls_conf_err(0, "listen: at least one address is required");
 	if (rc == CFG_SUCCESS && l.unclosed > 0)
 		sls_conf_err(l.unclosed, "'{' without a matching '}'");
+	if (rc == CFG_SUCCESS)
+		sls_conf_check_tm(cfg);
 	if (rc != CFG_SUCCESS || l.nerr > 0)
 		goto out;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {

@@ -70,6 +70,12 @@
 	X(CFG_INT, "ipv6_prefix", 64) \
 	X(CFG_INT, "table_size", 65536)
 
+#define TM_OPTS(X) \
+	X(CFG_INT, "t1", 500) \
+	X(CFG_INT, "t2", 4000) \
+	X(CFG_INT, "t4", 5000) \
+	X(CFG_INT, "table_size", 65536)
+
 #define ROUTE_OPTS(X) \
 	X(CFG_STR_LIST, "method", NULL) \
 	X(CFG_STR, "ruri", NULL) \
@@ -87,7 +93,8 @@
 	X(CFG_BOOL, "sl_reply_error", cfg_false) \
 	X(CFG_BOOL, "drop", cfg_false) \
 	X(CFG_BOOL, "record_route", cfg_false) \
-	X(CFG_STR_LIST, "forward", NULL)
+	X(CFG_STR_LIST, "forward", NULL) \
+	X(CFG_BOOL, "t_newtran", cfg_false)
 
 #define EVENT_OPTS(X) \
 	X(CFG_STR, "xlog", NULL)
@@ -105,12 +112,14 @@
 #define NAME(kind, name, def)		name,
 #define SL_NAME(kind, name, def)	"sl." name,
 #define LIMITS_NAME(kind, name, def)	"limits." name,
+#define TM_NAME(kind, name, def)	"tm." name,
 #define ROUTE_NAME(kind, name, def)	"route." name,
 #define EVENT_NAME(kind, name, def)	"event_route." name,
 #define ONREPLY_NAME(kind, name, def)	"onreply_route." name,
 
 static cfg_opt_t sl_opts[] = { SL_OPTS(OPT) CFG_END() };
 static cfg_opt_t limits_opts[] = { LIMITS_OPTS(OPT) CFG_END() };
+static cfg_opt_t tm_opts[] = { TM_OPTS(OPT) CFG_END() };
 static cfg_opt_t route_opts[] = { ROUTE_OPTS(OPT) CFG_END() };
 static cfg_opt_t event_opts[] = { EVENT_OPTS(OPT) CFG_END() };
 static cfg_opt_t onreply_opts[] = { ONREPLY_OPTS(OPT) CFG_END() };
@@ -118,6 +127,7 @@ static cfg_opt_t root_opts[] = {
 	ROOT_OPTS(OPT)
 	CFG_SEC("sl", sl_opts, CFGF_NONE),
 	CFG_SEC("limits", limits_opts, CFGF_NONE),
+	CFG_SEC("tm", tm_opts, CFGF_NONE),
 	CFG_SEC("route", route_opts,
 	    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 	CFG_SEC("event_route", event_opts,
@@ -131,6 +141,7 @@ const char *const sls_conf_option_names[] = {
 	ROOT_OPTS(NAME)
 	SL_OPTS(SL_NAME)
 	LIMITS_OPTS(LIMITS_NAME)
+	TM_OPTS(TM_NAME)
 	ROUTE_OPTS(ROUTE_NAME)
 	EVENT_OPTS(EVENT_NAME)
 	ONREPLY_OPTS(ONREPLY_NAME)
@@ -228,6 +239,47 @@ v_table_size(cfg_t *cfg, cfg_opt_t *opt)
 	if (v < 1024 || v > 16777216 || (v & (v - 1)) != 0)
 		sls_conf_cerr(cfg, "table_size = %ld must be a power of two in "
 		    "1024..16777216", v);
+	return 0;
+}
+
+/* tm.t1, tm.t2 (ms); their lines for sls_conf_check_tm */
+static int
+v_tm_t12(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (strcmp(cfg_opt_name(opt), "t1") == 0)
+		sls_conf_ld->tm_t1_line = cfg->line;
+	else
+		sls_conf_ld->tm_t2_line = cfg->line;
+	return v_range(cfg, opt, 10, 60000);
+}
+
+void
+sls_conf_check_tm(cfg_t *cfg)
+{
+	cfg_t *tm = cfg_getsec(cfg, "tm");
+	long t1 = cfg_getint(tm, "t1"), t2 = cfg_getint(tm, "t2");
+	int l1 = sls_conf_ld->tm_t1_line, l2 = sls_conf_ld->tm_t2_line;
+
+	/* at the line of the later of the two that were set */
+	if (t1 > t2)
+		sls_conf_err(l1 > l2 ? l1 : l2, "tm: t1 = %ld is more than "
+		    "t2 = %ld", t1, t2);
+}
+
+static int
+v_tm_t4(cfg_t *cfg, cfg_opt_t *opt)
+{
+	return v_range(cfg, opt, 0, 60000);
+}
+
+static int
+v_tm_table_size(cfg_t *cfg, cfg_opt_t *opt)
+{
+	long v = cfg_opt_getnint(opt, 0);
+
+	if (v < SLS_TM_MIN_SIZE || v > SLS_TM_MAX_SIZE || (v & (v - 1)) != 0)
+		sls_conf_cerr(cfg, "table_size = %ld must be a power of two in "
+		    "%d..%d", v, SLS_TM_MIN_SIZE, SLS_TM_MAX_SIZE);
 	return 0;
 }
 
@@ -477,6 +529,10 @@ static const struct {
 	{ "limits|error_rate", v_limit_rate },
 	{ "limits|ipv6_prefix", v_ipv6_prefix },
 	{ "limits|table_size", v_table_size },
+	{ "tm|t1", v_tm_t12 },
+	{ "tm|t2", v_tm_t12 },
+	{ "tm|t4", v_tm_t4 },
+	{ "tm|table_size", v_tm_table_size },
 };
 
 cfg_t *

@@ -44,7 +44,7 @@ int
 sls_conf_restart_diff(const sls_conf_t *old, const sls_conf_t *cur,
     sls_errlist_t *errs)
 {
-	const char *changed[9];
+	const char *changed[16];
 	int i, n = 0;
 
 	if (!listens_equal(old, cur))
@@ -65,6 +65,8 @@ sls_conf_restart_diff(const sls_conf_t *old, const sls_conf_t *cur,
 		changed[n++] = "metrics_listen";
 	if (old->limits.table_size != cur->limits.table_size)
 		changed[n++] = "limits.table_size";
+	if (old->tm.table_size != cur->tm.table_size)
+		changed[n++] = "tm.table_size";
 	for (i = 0; i < n; i++)
 		sls_errlist_add(errs, "%s: option '%s' cannot change on "
 		    "reload; restart", cur->path, changed[i]);

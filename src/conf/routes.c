@@ -66,7 +66,25 @@ finals(cfg_t *sec, char *list, size_t len)
 	return n;
 }
 
-/* After a final action is set: a second one is reported here, once. */
+/*
+ * t_newtran = true needs send_reply as the final action (SPEC 8). Checked
+ * when the second of the two is set, so the message has that one's line.
+ */
+static void
+check_tnewtran(cfg_t *sec)
+{
+	char list[128];
+
+	if (cfg_getbool(sec, "t_newtran") != cfg_true ||
+	    finals(sec, list, sizeof(list)) != 1 ||
+	    cfg_getstr(sec, "send_reply") != NULL)
+		return;
+	sls_conf_cerr(sec, "route \"%s\": t_newtran needs send_reply as the "
+	    "final action, not %s", cfg_title(sec), list);
+}
+
+/* After a final action is set: a second one is reported here, once, and
+   a route's t_newtran is checked against it. */
 void
 sls_conf_check_finals(cfg_t *sec)
 {
@@ -74,6 +92,8 @@ sls_conf_check_finals(cfg_t *sec)
 	cfg_t **m;
 	size_t i;
 
+	if (strcmp(cfg_name(sec), "route") == 0)
+		check_tnewtran(sec);
 	if (finals(sec, list, sizeof(list)) < 2)
 		return;
 	for (i = 0; i < sls_conf_ld->nmulti; i++)
@@ -87,6 +107,14 @@ sls_conf_check_finals(cfg_t *sec)
 	}
 	sls_conf_cerr(sec, "%s \"%s\" has more than one final action: %s",
 	    cfg_name(sec), cfg_title(sec), list);
+}
+
+static int
+v_tnewtran(cfg_t *cfg, cfg_opt_t *opt)
+{
+	if (cfg_opt_getnbool(opt, 0) == cfg_true)
+		check_tnewtran(cfg);
+	return 0;
 }
 
 /* Each variable of the template value v that looks like a longer name. */
@@ -303,6 +331,7 @@ static const struct {
 	{ "route|sl_reply_error", v_final_flag },
 	{ "route|drop", v_final_flag },
 	{ "route|forward", sls_conf_v_forward },
+	{ "route|t_newtran", v_tnewtran },
 	{ "route", v_route },
 	{ "event_route|xlog", v_tmpl },
 	{ "event_route", v_event_route },

@@ -15,14 +15,20 @@
 void
 sls_ack_remember(const sls_handler_t *h, sls_req_t *req, sls_str_t to_tag)
 {
+	sls_ack_remember_hash(h, req, sls_tag_hash(h->tablekey, to_tag));
+}
+
+void
+sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
+    uint64_t tag_hash)
+{
 	const sls_msg_t *msg = &req->msg;
 	uint64_t key, now;
 
 	key = sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
 	    msg->cseq_num);
 	now = sls_now_ms();
-	if (sls_sigtable_insert(h->sigtable, key,
-	    sls_tag_hash(h->tablekey, to_tag), now,
+	if (sls_sigtable_insert(h->sigtable, key, tag_hash, now,
 	    now + (uint64_t)h->conf->sl.ack_timeout * 1000))
 		sls_stat_inc(h->stats, SLS_ST_SIGTABLE_EVICTIONS);
 }

@@ -17,6 +17,9 @@
 /* Remember the to-tag of a final reply to an INVITE for its ACK. */
 void sls_ack_remember(const sls_handler_t *h, sls_req_t *req,
     sls_str_t to_tag);
+/* The same, given the hash of the to-tag (sls_tag_hash, table key). */
+void sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
+    uint64_t tag_hash);
 /*
  * True when the ACK answers a reply of ours and is absorbed (counted, and
  * event_route "sl:filtered-ack" run); else counted as passed.

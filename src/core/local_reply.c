@@ -59,8 +59,15 @@ sls_sl_reply(const sls_handler_t *h, sls_req_t *req, int code,
 	req->rs = code;
 	req->rr = reason;
 	sls_reply_dest(req, &out->dst, &out->dstlen);
-	if (msg->method_id == SLS_M_INVITE && code >= 200 && tag.len > 0)
-		sls_ack_remember(h, req, tag);
+	out->tm_tag_hash = 0;
+	if (msg->method_id == SLS_M_INVITE && code >= 200 && tag.len > 0) {
+		/* tm: a reply kept in a transaction has its ACK absorbed
+		   there; sls_tm_store remembers it if it cannot keep it. */
+		if (out->tm_keep)
+			out->tm_tag_hash = sls_tag_hash(h->tablekey, tag);
+		else
+			sls_ack_remember(h, req, tag);
+	}
 	return true;
 }
 
@@ -88,6 +95,9 @@ sls_handle_sent(const sls_handler_t *h, sls_req_t *req, const sls_out_t *out,
 		sls_fwd_sent(h, out, ok);	/* core/forward.c */
 		return;
 	}
+	/* A stored reply sent again was counted in tm:absorbed. */
+	if (out->tm_resend)
+		return;
 	if (!ok) {
 		sls_stat_inc(h->stats, SLS_ST_FAILURES);
 		return;

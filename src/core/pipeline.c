@@ -16,6 +16,7 @@
 #include "route/action.h"
 #include "route/match.h"
 #include "sip/sip.h"
+#include "tm.h"
 
 static bool
 drop(const sls_handler_t *h)
@@ -61,6 +62,9 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	sls_req_reset(req);
 	out->len = 0;
 	out->kind = SLS_OUT_LOCAL;
+	out->tm_resend = false;
+	out->tm_keep = false;
+	out->tm_kpos = 0;
 	if (sls_sip_parse(msg, pkt, len) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		return drop(h);
@@ -79,6 +83,17 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	if (sls_sip_check(msg) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		req->err = msg->err;
+	}
+
+	/* tm: a retransmission, ACK or CANCEL of a live server transaction
+	   is the transaction layer's, before any route (core/tm.c). */
+	switch (sls_tm_match(h, req, out)) {
+	case SLS_TM_REPLY:
+		return true;
+	case SLS_TM_DONE:
+		return false;
+	case SLS_TM_PASS:
+		break;
 	}
 
 	if (msg->method_id == SLS_M_ACK && msg->err == SLS_E_NONE &&
@@ -115,7 +130,15 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	    r->action == SLS_ACT_REPLY_ERROR)
 		return outcome(h, r, sls_sl_reply_error(h, req, out));
 	code = sls_route_code(r, req, conf->sl.default_code);
-	return outcome(h, r, sls_sl_reply(h, req, code,
+	/* tm: send_reply after t_newtran keeps the reply as a server
+	   transaction before it is sent (core/tm.c). */
+	out->tm_keep = r->t_newtran && r->action == SLS_ACT_SEND_REPLY &&
+	    conf->sl.bind_tm;
+	if (!sls_sl_reply(h, req, code,
 	    sls_route_reason(r, req, code, conf->sl.default_reason), false,
-	    out));
+	    out))
+		return outcome(h, r, false);
+	if (out->tm_keep)
+		sls_tm_store(h, req, out);
+	return outcome(h, r, true);
 }

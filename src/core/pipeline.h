@@ -30,6 +30,12 @@ typedef struct sls_handler {
 					   the life of the supervisor */
 	sls_route_ctr_t *routes;	/* this process's route counters, by
 					   sls_route_t.counter; NULL: none */
+	/* the transaction table (NULL: none, t_newtran has no effect) */
+	sls_tmtable_t *tm;
+	unsigned sock;			/* listen the datagram came in on */
+	/* wake the timer process (core makes no system call itself) */
+	void (*tm_wake)(void *arg);
+	void *tm_wake_arg;
 } sls_handler_t;
 
 /* What an outgoing datagram is, for its counting once sent. */
@@ -48,6 +54,12 @@ typedef struct sls_out {
 	int code;		/* for the statistics once it is sent */
 	bool is_err;		/* made by sl_reply_error */
 	enum sls_out_kind kind;	/* set by sls_handle */
+	bool tm_resend;		/* a stored reply, sent again: counted in
+				   tm:absorbed, not as a new local reply */
+	bool tm_keep;		/* in: the reply is for a transaction */
+	uint64_t tm_kpos;	/* its position key, once computed, or 0 */
+	uint64_t tm_tag_hash;	/* then: hash of the To tag of a final
+				   reply to an INVITE (table key), or 0 */
 } sls_out_t;
 
 /*

@@ -56,6 +56,11 @@ typedef struct sls_conf {
 		unsigned ipv6_prefix;
 		unsigned table_size;	/* power of two, restart only */
 	} limits;
+	/* the server-transaction table (t_newtran) */
+	struct {
+		unsigned t1, t2, t4;	/* ms */
+		unsigned table_size;	/* power of two */
+	} tm;
 
 	sls_route_t *routes;
 	size_t nroutes;

@@ -15,7 +15,9 @@
 #include <string.h>
 
 #include "core/limits.h"
+#include "core/tm_timer.h"
 #include "lib/clock.h"
+#include "lib/num.h"
 #include "admin.h"
 #include "prom.h"
 #include "shm/segment.h"
@@ -49,6 +51,8 @@ static int cmd_blocked(const sls_admin_ops_t *, int, char **, sls_buf_t *,
     sls_buf_t *);
 static int cmd_unblock(const sls_admin_ops_t *, int, char **, sls_buf_t *,
     sls_buf_t *);
+static int cmd_transactions(const sls_admin_ops_t *, int, char **,
+    sls_buf_t *, sls_buf_t *);
 
 static const admin_cmd_t cmds[] = {
 	{ "ping", "ping", "check that the server answers and serves", 0,
@@ -57,7 +61,7 @@ static const admin_cmd_t cmds[] = {
 	    0, cmd_version },
 	{ "help", "help", "list the commands", 0, cmd_help },
 	{ "stats", "stats [GROUP|NAME]",
-	    "show counters: all, a group (sl, core, shm, route) or one", 1,
+	    "show counters: all, a group (sl, core, shm, tm, route) or one", 1,
 	    cmd_stats },
 	{ "stats", "stats prometheus",
 	    "show the counters in Prometheus text format 0.0.4", 1, NULL },
@@ -74,6 +78,9 @@ static const admin_cmd_t cmds[] = {
 	    cmd_blocked },
 	{ "unblock", "unblock ADDR", "lift the block of a source", 1,
 	    cmd_unblock },
+	{ "transactions", "transactions [N]",
+	    "transaction table: live transactions, pending timers, N of them "
+	    "listed (20)", 1, cmd_transactions },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -158,17 +165,20 @@ no_shm(const sls_admin_ops_t *ops, sls_buf_t *status)
 	return 500;
 }
 
-/* Extra "shm" statistics that are not counters: computed when read. */
-enum { X_USED, X_SIZE, X_COUNT };
+/* Extra statistics that are not counters: computed when read. */
+enum { X_USED, X_SIZE, X_TM_INUSE, X_COUNT };
+static const char *const extra_group[X_COUNT] = { "shm", "shm", "tm" };
 static const char *const extra_name[X_COUNT] = {
-	"sigtable_used", "sigtable_size"
+	"sigtable_used", "sigtable_size", "inuse_transactions"
 };
 
 static bool
 extra_match(const char *arg, int x)
 {
-	if (strncmp(arg, "shm:", 4) == 0)
-		arg += 4;
+	size_t g = strlen(extra_group[x]);
+
+	if (strncmp(arg, extra_group[x], g) == 0 && arg[g] == ':')
+		arg += g + 1;
 	return strcmp(arg, extra_name[x]) == 0;
 }
 
@@ -241,6 +251,40 @@ stats_routes(const sls_admin_ops_t *ops, const char *arg, sls_buf_t *status,
 	return ok(status);
 }
 
+static bool
+first_of_group(int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(sls_stat_info[j].group, sls_stat_info[i].group) == 0)
+			return false;
+	return true;
+}
+
+/* The lines of group g (all, or only counter one / computed onex). */
+static void
+put_group(sls_buf_t *body, const char *g, const uint64_t *v,
+    const uint64_t *extra, int one, int onex)
+{
+	int i;
+
+	for (i = 0; i < SLS_ST_COUNT; i++) {
+		if (((one >= 0 || onex >= 0) && i != one) ||
+		    strcmp(g, sls_stat_info[i].group) != 0)
+			continue;
+		sls_buf_printf(body, "%s:%s = %" PRIu64 "\n", g,
+		    sls_stat_info[i].name, v[i]);
+	}
+	for (i = 0; i < X_COUNT; i++) {
+		if (((one >= 0 || onex >= 0) && i != onex) ||
+		    strcmp(g, extra_group[i]) != 0)
+			continue;
+		sls_buf_printf(body, "%s:%s = %" PRIu64 "\n", g,
+		    extra_name[i], extra[i]);
+	}
+}
+
 static int
 cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
     sls_buf_t *status, sls_buf_t *body)
@@ -256,7 +300,7 @@ cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
 		return stats_routes(ops, arg, status, body);
 	if (arg != NULL) {
 		if (strcmp(arg, "sl") == 0 || strcmp(arg, "core") == 0 ||
-		    strcmp(arg, "shm") == 0)
+		    strcmp(arg, "shm") == 0 || strcmp(arg, "tm") == 0)
 			group = arg;
 		else if (strcmp(arg, "prometheus") != 0 &&
 		    (one = sls_stats_find(arg)) < 0) {
@@ -285,23 +329,16 @@ cmd_stats(const sls_admin_ops_t *ops, int argc, char **argv,
 	sls_stats_sum(ops->shm->stats, SLS_STATS_SLOTS, v);
 	extra[X_USED] = sls_sigtable_used(ops->shm->sigtable, sls_now_ms());
 	extra[X_SIZE] = ops->shm->sigtable->size;
+	extra[X_TM_INUSE] = ops->shm->tm != NULL ?
+	    sls_tmtable_used(ops->shm->tm, sls_now_ms()) : 0;
 
-	for (i = 0; i < SLS_ST_COUNT; i++) {
-		if ((one >= 0 || onex >= 0) && i != one)
-			continue;
-		if (group != NULL && strcmp(group, sls_stat_info[i].group))
-			continue;
-		sls_buf_printf(body, "%s:%s = %" PRIu64 "\n",
-		    sls_stat_info[i].group, sls_stat_info[i].name, v[i]);
-	}
-	for (i = 0; i < X_COUNT; i++) {
-		if ((one >= 0 || onex >= 0) && i != onex)
-			continue;
-		if (group != NULL && strcmp(group, "shm") != 0)
-			continue;
-		sls_buf_printf(body, "shm:%s = %" PRIu64 "\n", extra_name[i],
-		    extra[i]);
-	}
+	/* Group by group, in the order of the list; each group's
+	   computed values after its counters; then the routes. */
+	for (i = 0; i < SLS_ST_COUNT; i++)
+		if (first_of_group(i) && (group == NULL ||
+		    strcmp(group, sls_stat_info[i].group) == 0))
+			put_group(body, sls_stat_info[i].group, v, extra, one,
+			    onex);
 	if (arg == NULL)
 		put_routes(ops, NULL, body);
 	return ok(status);
@@ -457,6 +494,77 @@ cmd_unblock(const sls_admin_ops_t *ops, int argc, char **argv,
 		return 400;
 	}
 	sls_buf_printf(body, "unblocked %s\n", text);
+	return ok(status);
+}
+
+/* ---- transactions (tm) ------------------------------------------------ */
+
+static const char *const tm_state_name[] = {
+	"free", "proceeding", "completed", "confirmed", "terminated"
+};
+
+/* One line per live transaction, at most max of them. */
+static void
+list_transactions(sls_tmtable_t *t, uint64_t now, uint64_t max,
+    sls_buf_t *body)
+{
+	sls_tm_entry_t e;
+	uint64_t at, shown = 0;
+	unsigned sent;
+	const char *timer;
+	uint32_t i;
+
+	sls_buf_printf(body, "slot state invite code age_ms retransmissions "
+	    "timer in_ms ends_in_ms\n");
+	for (i = 0; i < t->size && shown < max; i++) {
+		if (!sls_tmtable_read(t, i, &e) || e.end_ms <= now ||
+		    e.state == SLS_TM_FREE || e.state == SLS_TM_TERMINATED)
+			continue;
+		timer = sls_tm_next_timer(&e, now, &at, &sent);
+		sls_buf_printf(body, "%" PRIu32 " %s %s %u %" PRIu64 " %u %s "
+		    "%" PRIu64 " %" PRIu64 "\n", i, tm_state_name[e.state],
+		    e.invite ? "yes" : "no", (unsigned)e.code,
+		    now - e.created_ms, sent, timer, at - now,
+		    e.end_ms - now);
+		shown++;
+	}
+}
+
+static int
+cmd_transactions(const sls_admin_ops_t *ops, int argc, char **argv,
+    sls_buf_t *status, sls_buf_t *body)
+{
+	sls_tmtable_t *t = ops->shm != NULL ? ops->shm->tm : NULL;
+	uint64_t now = sls_now_ms(), max = 20, v[SLS_ST_COUNT];
+	const sls_conf_t *conf;
+	uint32_t used;
+	const char *end;
+
+	if (t == NULL || ops->shm->stats == NULL) {
+		sls_buf_printf(status, "500 no transaction table");
+		return 500;
+	}
+	if (argc > 1) {
+		end = argv[1] + strlen(argv[1]);
+		if (!sls_parse_uint(argv[1], end, 100000, &max)) {
+			sls_buf_printf(status, "400 usage: transactions [N]");
+			return 400;
+		}
+	}
+	sls_stats_sum(ops->shm->stats, SLS_STATS_SLOTS, v);
+	used = sls_tmtable_used(t, now);
+	sls_buf_printf(body, "size = %" PRIu32 "\n", t->size);
+	sls_buf_printf(body, "live = %" PRIu32 "\n", used);
+	/* Every live transaction has one timer pending: G, H, L, I or J. */
+	sls_buf_printf(body, "timers = %" PRIu32 "\n", used);
+	sls_buf_printf(body, "created = %" PRIu64 "\n", v[SLS_ST_TM_UAS]);
+	sls_buf_printf(body, "table_full = %" PRIu64 "\n",
+	    v[SLS_ST_TM_TABLE_FULL]);
+	conf = ops->conf != NULL ? ops->conf(ops->arg) : NULL;
+	if (conf != NULL)
+		sls_buf_printf(body, "t1 = %u\nt2 = %u\nt4 = %u\n",
+		    conf->tm.t1, conf->tm.t2, conf->tm.t4);
+	list_transactions(t, now, max, body);
 	return ok(status);
 }
 

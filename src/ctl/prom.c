@@ -30,6 +30,14 @@
  *   shm:sigtable_evictions            slserver_sigtable_evictions_total
  *   shm:sigtable_used                 slserver_sigtable_used (gauge)
  *   shm:sigtable_size                 slserver_sigtable_size (gauge)
+ *   tm:UAS_transactions               slserver_tm_transactions_total
+ *   tm:inuse_transactions             slserver_tm_transactions_inuse (gauge)
+ *   tm:rpl_sent                       slserver_tm_replies_sent_total
+ *   tm:retransmissions                slserver_tm_retransmissions_total
+ *   tm:absorbed                       slserver_tm_absorbed_total
+ *   tm:timeouts                       slserver_tm_timeouts_total
+ *   tm:table_full                     slserver_tm_stateless_total{reason=
+ *   tm:reply_too_large                "table_full"|"too_large"}
  *   (constant)                        slserver_build_info{version=V,
  *                                     shm_version=S} 1 (gauge)
  *   route:NAME:matched                slserver_route_matched_total{route}
@@ -105,6 +113,20 @@ static const prom_simple_t simple[] = {
 	    "Datagrams larger than max_message." },
 	{ "slserver_worker_restarts_total", SLS_ST_WORKER_RESTARTS,
 	    "Workers respawned after dying." },
+};
+
+/* The counters of group tm, as families of one counter. */
+static const prom_simple_t tm_simple[] = {
+	{ "slserver_tm_transactions_total", SLS_ST_TM_UAS,
+	    "Server transactions created (t_newtran, CANCEL)." },
+	{ "slserver_tm_replies_sent_total", SLS_ST_TM_RPL_SENT,
+	    "Stateful replies sent, first sends only." },
+	{ "slserver_tm_retransmissions_total", SLS_ST_TM_RETRANS,
+	    "Final replies retransmitted by the transaction timers." },
+	{ "slserver_tm_absorbed_total", SLS_ST_TM_ABSORBED,
+	    "Request retransmissions answered from the transaction table." },
+	{ "slserver_tm_timeouts_total", SLS_ST_TM_TIMEOUTS,
+	    "INVITE transactions that ended without their ACK." },
 };
 
 /* HELP text: backslash and newline escaped. */
@@ -310,7 +332,32 @@ sls_prom_collect(sls_buf_t *out, const sls_shm_t *shm,
 		blocked = sls_srctable_blocked(shm->srctable, lim, now, 0,
 		    NULL, NULL);
 	sls_prom_write_limits(out, v, blocked);
+	if (shm->tm != NULL)
+		sls_prom_write_tm(out, v, sls_tmtable_used(shm->tm, now));
 	n = sls_prom_routes(shm, &routes);
 	sls_prom_write_routes(out, routes, n);
 	free(routes);
+}
+
+void
+sls_prom_write_tm(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
+    uint64_t inuse)
+{
+	static const char sl[] = "slserver_tm_stateless_total";
+	size_t i;
+
+	for (i = 0; i < sizeof(tm_simple) / sizeof(tm_simple[0]); i++) {
+		put_help(out, tm_simple[i].name, "counter", tm_simple[i].help);
+		sls_buf_printf(out, "%s %" PRIu64 "\n", tm_simple[i].name,
+		    v[tm_simple[i].id]);
+	}
+	put_help(out, "slserver_tm_transactions_inuse", "gauge",
+	    "Server transactions live now.");
+	sls_buf_printf(out, "slserver_tm_transactions_inuse %" PRIu64 "\n",
+	    inuse);
+	put_help(out, sl, "counter",
+	    "Replies of t_newtran routes sent statelessly, by reason "
+	    "(table_full: no free slot; too_large: larger than a slot).");
+	put_labelled(out, sl, "reason", "table_full", v[SLS_ST_TM_TABLE_FULL]);
+	put_labelled(out, sl, "reason", "too_large", v[SLS_ST_TM_TOO_LARGE]);
 }

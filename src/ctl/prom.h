@@ -38,6 +38,9 @@ void sls_prom_collect(sls_buf_t *out, const sls_shm_t *shm,
  */
 void sls_prom_write_limits(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
     uint64_t blocked_sources);
+/* Append the transaction table's metrics (group tm). */
+void sls_prom_write_tm(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
+    uint64_t inuse);
 /* Append s escaped as a label value (backslash, quote, newline). */
 void sls_prom_escape(sls_buf_t *out, const char *s);
 

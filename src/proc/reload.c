@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/tm.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "notify.h"
@@ -92,6 +93,8 @@ commit(sup_t *s)
 		sls_warn("fchmod(%s)", nc->fifo);
 	sls_stat_inc(s->stats, SLS_ST_RELOADS);
 	sls_log(LOG_NOTICE, "reloaded, generation %u", r->gen);
+	/* tm: the first configuration with t_newtran starts the timer. */
+	sls_timer_ensure(s, sls_tm_wanted(nc));
 	finish(s, 0, true);
 }
 

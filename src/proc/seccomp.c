@@ -53,7 +53,7 @@ add(scmp_filter_ctx ctx, int nr, unsigned n, const struct scmp_arg_cmp *a)
 
 /* Allowed with these arguments only. */
 static int
-add_narrow(scmp_filter_ctx ctx)
+add_narrow(scmp_filter_ctx ctx, int wake_fd)
 {
 	struct scmp_arg_cmp a;
 	int rc;
@@ -63,6 +63,12 @@ add_narrow(scmp_filter_ctx ctx)
 	if ((rc = add(ctx, SCMP_SYS(write), 1, &a)) < 0 ||
 	    (rc = add(ctx, SCMP_SYS(writev), 1, &a)) < 0)
 		return rc;
+	/* and the wake-up of the timer process, to its eventfd */
+	if (wake_fd >= 0) {
+		a = SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)wake_fd);
+		if ((rc = add(ctx, SCMP_SYS(write), 1, &a)) < 0)
+			return rc;
+	}
 	/* memory, never executable */
 	a = SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, 0);
 	if ((rc = add(ctx, SCMP_SYS(mmap), 1, &a)) < 0)
@@ -77,7 +83,7 @@ add_narrow(scmp_filter_ctx ctx)
 }
 
 int
-sls_seccomp_worker(void)
+sls_seccomp_worker(int wake_fd)
 {
 	scmp_filter_ctx ctx;
 	size_t i;
@@ -102,7 +108,7 @@ sls_seccomp_worker(void)
 	for (i = 0; rc == 0 && i < sizeof(plain) / sizeof(plain[0]); i++)
 		rc = add(ctx, plain[i], 0, NULL);
 	if (rc == 0)
-		rc = add_narrow(ctx);
+		rc = add_narrow(ctx, wake_fd);
 	if (rc == 0)
 		rc = seccomp_load(ctx);
 	seccomp_release(ctx);

@@ -13,6 +13,6 @@
  * good. 0, or -1 (logged). In a sanitizer build (sanitizer.h) nothing is
  * loaded and 0 returned.
  */
-int sls_seccomp_worker(void);
+int sls_seccomp_worker(int wake_fd);
 
 #endif

@@ -104,6 +104,7 @@ typedef struct sup {
 	sls_tagkey_t tagkey;	/* of the running configuration */
 	sls_tagkey_t randkey;	/* made once: the key of tag_secret "" */
 	sls_tagkey_t tablekey;
+	int tm_wake;		/* eventfd: workers wake the timer process */
 	reload_t reload;
 	uint64_t retired_ms;	/* when the last old generation got SIGQUIT */
 	sls_metrics_t metrics;	/* the /metrics process (metrics.c) */
@@ -143,6 +144,9 @@ bool sls_workers_serving(sup_t *s, char *why, size_t len);
 void sls_workers_signal(sup_t *s, const uint32_t *gen, int sig);
 bool sls_workers_wait(sup_t *s, unsigned ms, volatile sig_atomic_t *cut);
 void sls_workers_list(sup_t *s, sls_buf_t *out);
+/* The timer process of the transaction table (workers.c). */
+int sls_timer_spawn(sup_t *s);
+void sls_timer_ensure(sup_t *s, bool needed);
 
 /* reload.c */
 /* The to-tag key of a secret; "" is the random key made once at start. */

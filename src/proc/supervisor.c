@@ -15,9 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "core/tm.h"
 #include "ctl/admin.h"
 #include "daemon.h"
 #include "lib/clock.h"
@@ -164,6 +166,8 @@ cleanup(sup_t *s)
 	sls_pidfile_remove(s->pfh);
 	if (s->shm.hdr != NULL)
 		sls_shm_destroy(&s->shm);
+	if (s->tm_wake >= 0)
+		close(s->tm_wake);
 	sls_conf_free(s->conf);
 	free(s->listens);
 	free(s->local);
@@ -178,16 +182,22 @@ static int
 acquire(sup_t *s)
 {
 	sls_conf_t *conf = s->conf;
+	sls_shm_sizing_t z = { conf->sl.table_size, conf->limits.table_size,
+	    conf->tm.table_size };
 
 	if (conf->pidfile[0] != '\0' &&
 	    (s->pfh = sls_pidfile_open(conf->pidfile, 0644)) == NULL)
 		return -1;
 	if (sls_sockets_open(s) < 0 || sls_metrics_open(s) < 0)
 		return -1;
-	if (sls_shm_create_sized(&s->shm, &(sls_shm_sizing_t){
-	    conf->sl.table_size, conf->limits.table_size }) < 0) {
-		sls_warn("creating shared memory (%u table slots)",
-		    conf->sl.table_size);
+	if (sls_shm_create_sized(&s->shm, &z) < 0) {
+		sls_warn("creating shared memory (%u signature table slots, "
+		    "%u transaction slots)", z.table_size, z.tm_size);
+		return -1;
+	}
+	/* tm: workers wake the timer process through it. */
+	if ((s->tm_wake = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0) {
+		sls_warn("eventfd");
 		return -1;
 	}
 	s->stats = &s->shm.stats[SLS_SUPERVISOR_SLOT];
@@ -282,6 +292,14 @@ start(sup_t *s, sigset_t *blocked)
 		stop(s, false);
 		return -1;
 	}
+	/* tm: the timer process, once a route can create transactions. */
+	if (sls_tm_wanted(conf)) {
+		sls_timer_ensure(s, true);
+		if (s->w[SLS_TIMER_SLOT].pid <= 0) {
+			stop(s, false);
+			return -1;
+		}
+	}
 	if (s->pfh != NULL && sls_pidfile_write(s->pfh) < 0) {
 		sls_warn("writing pid file %s", conf->pidfile);
 		stop(s, false);
@@ -361,6 +379,7 @@ sls_supervisor_run(sls_conf_t *conf, const sls_sup_opts_t *opts)
 	s->daemon = opts->ready_fd >= 0;
 	s->ready_fd = opts->ready_fd;
 	s->reload.trial.fd = -1;
+	s->tm_wake = -1;
 	setproctitle("supervisor");
 
 	if (start(s, &blocked) == 0) {

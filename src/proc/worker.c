@@ -21,10 +21,12 @@
 #include <unistd.h>
 
 #include "core/pipeline.h"
+#include "core/tm.h"
 #include "daemon.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "seccomp.h"
+#include "timer.h"
 #include "worker.h"
 
 /*
@@ -38,7 +40,7 @@
 #define RX_BUDGET	(1024 * 1024)
 #define TX_ARENA	(256 * 1024)
 #define REPLY_CAP	65535
-#define CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
+#define CMSG_CAP	SLS_WORKER_CMSG_CAP
 #define SEND_WAIT_MS	100
 #define BEAT_MS		100	/* heartbeat written when this much older */
 #define IDLE_WAIT_S	1	/* an idle worker beats this often */
@@ -182,9 +184,9 @@ local_address(const sls_wsock_t *s, struct msghdr *mh,
 }
 
 /* Make the reply leave from the address the request came in on. */
-static void
-source_address(const sls_wsock_t *s, const struct sockaddr_storage *local,
-    struct msghdr *mh, char *ctl)
+void
+sls_worker_source_address(const sls_wsock_t *s,
+    const struct sockaddr_storage *local, struct msghdr *mh, char *ctl)
 {
 	struct cmsghdr *c;
 
@@ -320,12 +322,26 @@ serve_batch(const sls_handler_t *h, const sls_wsock_t *s, batch_t *b)
 		mh->msg_iov = &b->txiov[ntx];
 		mh->msg_iovlen = 1;
 		mh->msg_flags = 0;
-		source_address(s, &req->local, mh, b->txctl[ntx]);
+		sls_worker_source_address(s, &req->local, mh, b->txctl[ntx]);
 		b->txreq[ntx++] = i;
 	}
 	if (ntx > 0)
 		send_all(h, s, b, ntx);
 	return n;
+}
+
+/* The eventfd that wakes the timer process (tm: a transaction is due
+   before it would wake by itself). */
+static int tm_wake_fd = -1;
+
+static void
+tm_wake(void *arg)
+{
+	uint64_t one = 1;
+
+	(void)arg;
+	if (tm_wake_fd >= 0 && write(tm_wake_fd, &one, sizeof(one)) < 0)
+		return;		/* full counter or gone: it is awake anyway */
 }
 
 /*
@@ -386,6 +402,14 @@ worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
 	h->tagkey = a->tagkey;
 	h->tablekey = a->tablekey;
 	h->routes = sls_routestats_block(a->shm->routestats, a->slot);
+	h->tm = a->shm->tm;
+	h->sock = 0;
+	/* tm: no page fault on the table in the packet path */
+	if (sls_tm_wanted(a->conf))
+		sls_timer_prefault(a->shm);
+	tm_wake_fd = a->tm_wake_fd;
+	h->tm_wake = tm_wake;
+	h->tm_wake_arg = NULL;
 	return test_fault(a);
 }
 
@@ -420,7 +444,7 @@ sls_worker_run(const sls_worker_args_t *a)
 	}
 	/* Last: from here on only the packet loop's system calls. */
 	tzset();	/* syslog's timestamps: read the zone file now */
-	if (sls_seccomp_worker() < 0)
+	if (sls_seccomp_worker(a->tm_wake_fd) < 0)
 		return SLS_WORKER_EXIT_INIT;
 	test_forbidden = a->test_forbidden;
 	beat = sls_now_ms();
@@ -440,8 +464,10 @@ sls_worker_run(const sls_worker_args_t *a)
 			    memory_order_relaxed);
 			beat = now;
 		}
-		for (i = 0; i < a->nsocks && !stop_now; i++)
+		for (i = 0; i < a->nsocks && !stop_now; i++) {
+			h.sock = (unsigned)i;	/* tm: where it came in */
 			got += serve_batch(&h, &a->socks[i], &b);
+		}
 		/* Signals come in only here; with datagrams waiting, just a
 		   look at the pending ones; idle, a beat every second. */
 		if (ppoll(pfd, a->nsocks, got > 0 ? &zero : &idle,

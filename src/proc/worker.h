@@ -6,8 +6,10 @@
 #ifndef SLS_WORKER_H
 #define SLS_WORKER_H
 
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 
 #include "core/settings.h"
@@ -37,7 +39,19 @@ typedef struct sls_worker_args {
 	bool detach;		/* daemon mode: no stdio once ready */
 	int test_fault;		/* SLS_FAULT_*: the tests' fault hook */
 	bool test_forbidden;	/* SLS_TEST_FORBIDDEN_CALL: seccomp hook */
+	int tm_wake_fd;		/* eventfd that wakes the timer process */
 } sls_worker_args_t;
+
+/* Room for the control message that picks a reply's source address. */
+#define SLS_WORKER_CMSG_CAP	CMSG_SPACE(sizeof(struct in6_pktinfo))
+
+/*
+ * Make a datagram sent on s leave from local, the address its request
+ * came in on (wildcard listens only); ctl has SLS_WORKER_CMSG_CAP bytes.
+ * The timer process sends its retransmissions the same way.
+ */
+void sls_worker_source_address(const sls_wsock_t *s,
+    const struct sockaddr_storage *local, struct msghdr *mh, char *ctl);
 
 /* What the fault hook of the tests makes a worker of a generation do. */
 #define SLS_FAULT_NONE	0

@@ -17,11 +17,13 @@
 #include <unistd.h>
 
 #include "core/route_count.h"
+#include "core/tm.h"
 #include "lib/clock.h"
 #include "lib/log.h"
 #include "lib/num.h"
 #include "fds.h"
 #include "sup.h"
+#include "timer.h"
 #include "worker.h"
 
 static const char *const wstate_name[] = {
@@ -34,20 +36,10 @@ slot_of(uint32_t generation, unsigned number)
 	return (generation % 2) * SLS_MAX_WORKERS + (number - 1);
 }
 
-/*
- * In the child: close everything but its own sockets (the pid file, the
- * FIFO, other workers' sockets, whatever the supervisor inherited), then
- * run the worker. The shared segment is a mapping and stays; the log
- * connection is made again.
- */
+/* In a child: close what is the supervisor's alone. */
 static void
-run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
+close_supervisor_fds(sup_t *s)
 {
-	sls_wsock_t socks[s->nlistens];
-	int keep[s->nlistens];
-	sls_worker_args_t a = *tmpl;
-	size_t i;
-
 	sls_pidfile_close(s->pfh);
 	if (s->have_fifo)
 		sls_fifo_close_child(&s->fifo);
@@ -56,19 +48,51 @@ run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
 	if (s->ready_fd >= 0)
 		close(s->ready_fd);
 	sls_metrics_close_fd(s);
+}
+
+/*
+ * In a worker or the timer process: keep its sockets (and the timer's
+ * eventfd, wake_fd >= 0) and close everything else it inherited (other
+ * workers' sockets, whatever the supervisor inherited). The shared
+ * segment is a mapping and stays; the log connection is made again.
+ */
+static void
+keep_only(sup_t *s, const sls_wsock_t *socks, int wake_fd, int facility)
+{
+	int keep[s->nlistens + 1];
+	size_t i, n = 0;
+
+	close_supervisor_fds(s);
+	for (i = 0; i < s->nlistens; i++)
+		keep[n++] = socks[i].fd;
+	if (wake_fd >= 0)
+		keep[n++] = wake_fd;
+	/* syslog's socket is not ours to know: closed and made again */
+	if (!s->opts->log_stderr)
+		closelog();
+	sls_close_except(keep, n);
+	if (!s->opts->log_stderr)
+		sls_log_open(facility, false);
+}
+
+/* In the child: keep only its own descriptors, run the worker. */
+static void
+run_child(sup_t *s, const sls_worker_args_t *tmpl, unsigned number)
+{
+	sls_wsock_t socks[s->nlistens];
+	sls_worker_args_t a = *tmpl;
+	size_t i;
+
 	for (i = 0; i < s->nlistens; i++) {
 		socks[i].fd = s->shared != NULL ? s->shared[i] :
 		    s->rport[(number - 1) * s->nlistens + i];
 		socks[i].listen = &s->listens[i];
 		socks[i].local = s->local[i];
-		keep[i] = socks[i].fd;
 	}
-	/* syslog's socket is not ours to know: closed and made again */
-	if (!s->opts->log_stderr)
-		closelog();
-	sls_close_except(keep, s->nlistens);
-	if (!s->opts->log_stderr)
-		sls_log_open(a.conf->log_facility, false);
+	/* the timer's eventfd only where a route can make transactions */
+	if (!sls_tm_wanted(a.conf))
+		a.tm_wake_fd = -1;
+	keep_only(s, socks, a.tm_wake_fd, a.conf->log_facility);
 	a.supervisor = getppid();
 	a.socks = socks;
 	a.nsocks = s->nlistens;
@@ -105,6 +129,7 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	a.detach = s->daemon;
 	a.test_fault = fault;
 	a.test_forbidden = s->test_forbidden;
+	a.tm_wake_fd = s->tm_wake;
 
 	atomic_store(&st->state, SLS_WS_STARTING);
 	atomic_store(&st->pid, 0);
@@ -125,6 +150,71 @@ spawn(sup_t *s, unsigned number, uint32_t generation, int fault)
 	w->started_ms = sls_now_ms();
 	w->retry_at = 0;
 	return 0;
+}
+
+/*
+ * Fork the timer process into SLS_TIMER_SLOT. It belongs to no
+ * generation (0): reloads neither retire nor replace it. It sends from
+ * the sockets worker 1 reads (the same addresses in either mode).
+ */
+int
+sls_timer_spawn(sup_t *s)
+{
+	worker_t *w = &s->w[SLS_TIMER_SLOT];
+	sls_worker_status_t *st = &s->shm.status[SLS_TIMER_SLOT];
+	sls_timer_args_t a;
+	pid_t pid;
+
+	atomic_store(&st->state, SLS_WS_STARTING);
+	atomic_store(&st->pid, 0);
+	pid = fork();
+	if (pid < 0) {
+		sls_warn("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		sls_wsock_t socks[s->nlistens];
+		size_t i;
+
+		for (i = 0; i < s->nlistens; i++) {
+			socks[i].fd = s->shared != NULL ? s->shared[i] :
+			    s->rport[i];
+			socks[i].listen = &s->listens[i];
+			socks[i].local = s->local[i];
+		}
+		keep_only(s, socks, s->tm_wake, s->conf->log_facility);
+		memset(&a, 0, sizeof(a));
+		a.shm = &s->shm;
+		a.supervisor = getppid();
+		a.socks = socks;
+		a.nsocks = s->nlistens;
+		a.privs = &s->privs;
+		a.wake_fd = s->tm_wake;
+		a.detach = s->daemon;
+		exit(sls_timer_run(&a));
+	}
+	w->pid = pid;
+	w->number = 0;
+	w->generation = 0;
+	w->state = W_RUNNING;
+	return 0;
+}
+
+/* Start the timer process if the running configuration needs it and it
+   is not running (a reload may need it first; a failed one is retried). */
+void
+sls_timer_ensure(sup_t *s, bool needed)
+{
+	worker_t *w = &s->w[SLS_TIMER_SLOT];
+
+	if (!needed || w->pid > 0)
+		return;
+	if (sls_timer_spawn(s) < 0)
+		sls_log(LOG_ERR, "the timer process could not be started: "
+		    "transactions are not retransmitted");
+	else
+		sls_log(LOG_INFO, "timer process started (pid %d)",
+		    (int)w->pid);
 }
 
 static bool
@@ -368,7 +458,8 @@ respawn(sup_t *s, worker_t *w)
 	}
 	w->restarts++;
 	sls_stat_inc(s->stats, SLS_ST_WORKER_RESTARTS);
-	if (spawn(s, w->number, w->generation, fault) < 0) {
+	if ((w == &s->w[SLS_TIMER_SLOT] ? sls_timer_spawn(s) :
+	    spawn(s, w->number, w->generation, fault)) < 0) {
 		throttle(w, sls_now_ms());
 		return;
 	}
@@ -378,54 +469,58 @@ respawn(sup_t *s, worker_t *w)
 static void
 worker_died(sup_t *s, worker_t *w, int status)
 {
+	bool timer = w == &s->w[SLS_TIMER_SLOT];
 	uint64_t now = sls_now_ms();
-	char cause[96];
+	char cause[96], who[32];
 	pid_t pid = w->pid;
 
 	w->pid = 0;
 	death_cause(status, cause, sizeof(cause));
+	if (timer)
+		snprintf(who, sizeof(who), "timer process");
+	else
+		snprintf(who, sizeof(who), "worker %u", w->number);
 	/* A worker killed inside a table write leaves its slot locked. */
-	if (WIFSIGNALED(status))
+	if (WIFSIGNALED(status)) {
 		sls_sigtable_release(s->shm.sigtable, pid);
+		sls_tmtable_release(s->shm.tm, pid);
+	}
 	if (w->state == W_RETIRING || sls_got_term || sls_got_quit) {
 		/* Asked to go. */
-		sls_log(LOG_DEBUG, "worker %u (pid %d) %s", w->number,
-		    (int)pid, cause);
+		sls_log(LOG_DEBUG, "%s (pid %d) %s", who, (int)pid, cause);
 		w->state = W_FREE;
 		return;
 	}
 	if (w->state == W_STARTING) {
 		/* Its generation fails to start (sls_gen_check sees it). */
-		sls_log(LOG_NOTICE, "worker %u (pid %d) of generation %u %s "
-		    "before it was ready", w->number, (int)pid,
-		    w->generation, cause);
+		sls_log(LOG_NOTICE, "%s (pid %d) of generation %u %s before "
+		    "it was ready", who, (int)pid, w->generation, cause);
 		w->state = W_FAILED;
 		return;
 	}
 	if (now - w->started_ms >= BACKOFF_RESET_MS)
 		w->backoff_ms = 0;	/* it had been serving a while */
 	if (WIFEXITED(status) && WEXITSTATUS(status) == SLS_WORKER_EXIT_INIT) {
-		sls_log(LOG_ERR, "worker %u (pid %d) failed to initialise; "
-		    "not restarting it for %u s", w->number, (int)pid,
+		sls_log(LOG_ERR, "%s (pid %d) failed to initialise; not "
+		    "restarting it for %u s", who, (int)pid,
 		    throttle(w, now) / 1000);
 		return;
 	}
 	if (recent_deaths(w, now) > DEATH_LIMIT) {
-		sls_log(LOG_ERR, "worker %u (pid %d) %s; it died more than %d "
-		    "times in %d s, not restarting it for %u s", w->number,
-		    (int)pid, cause, DEATH_LIMIT, DEATH_WINDOW_MS / 1000,
-		    throttle(w, now) / 1000);
+		sls_log(LOG_ERR, "%s (pid %d) %s; it died more than %d times "
+		    "in %d s, not restarting it for %u s", who, (int)pid, cause,
+		    DEATH_LIMIT, DEATH_WINDOW_MS / 1000, throttle(w, now) / 1000);
 		return;
 	}
-	sls_log(LOG_NOTICE, "worker %u (pid %d) %s; restarting", w->number,
-	    (int)pid, cause);
+	sls_log(LOG_NOTICE, "%s (pid %d) %s; restarting", who, (int)pid,
+	    cause);
 	respawn(s, w);
 }
 
 /*
  * Respawn the failed slots whose delay is over, in the running
- * generation; a slot of a generation that was replaced meanwhile stays
- * as it is.
+ * generation (and the timer process, of no generation); a slot of a
+ * generation that was replaced meanwhile stays as it is.
  */
 void
 sls_workers_retry(sup_t *s)
@@ -437,10 +532,15 @@ sls_workers_retry(sup_t *s)
 		worker_t *w = &s->w[i];
 
 		if (w->state != W_FAILED || w->retry_at == 0 ||
-		    now < w->retry_at || w->generation != s->generation)
+		    now < w->retry_at || (w->generation != s->generation &&
+		    i != SLS_TIMER_SLOT))
 			continue;
-		sls_log(LOG_NOTICE, "worker %u: restarting it after the "
-		    "respawn throttle", w->number);
+		if (i == SLS_TIMER_SLOT)
+			sls_log(LOG_NOTICE, "timer process: restarting it "
+			    "after the respawn throttle");
+		else
+			sls_log(LOG_NOTICE, "worker %u: restarting it after "
+			    "the respawn throttle", w->number);
 		/* A fresh window: it is throttled again only after as many
 		   deaths, with a longer delay. */
 		w->ndeaths = 0;
@@ -520,7 +620,10 @@ sls_workers_check_hung(sup_t *s)
 	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++) {
 		worker_t *w = &s->w[i];
 
-		if (w->pid <= 0 || w->state != W_RUNNING || w->hung)
+		/* the timer process sleeps as long as no timer is due:
+		   it writes no heartbeat */
+		if (w->pid <= 0 || w->state != W_RUNNING || w->hung ||
+		    i == SLS_TIMER_SLOT)
 			continue;
 		beat = atomic_load_explicit(&s->shm.status[i].heartbeat,
 		    memory_order_relaxed);
@@ -594,15 +697,23 @@ sls_workers_list(sup_t *s, sls_buf_t *out)
 	for (i = 0; i < sizeof(s->w) / sizeof(s->w[0]); i++) {
 		worker_t *w = &s->w[i];
 		sls_stats_slot_t *st = &s->shm.stats[i];
+		uint64_t req, sent;
 
 		if (w->state == W_FREE)
 			continue;
-		sls_buf_printf(out, "%zu %u %d %u %s %u %" PRIu64 " %" PRIu64
-		    "\n", i, w->number, (int)w->pid, w->generation,
-		    wstate_name[w->state], w->restarts,
-		    atomic_load_explicit(&st->v[SLS_ST_RCV_REQUESTS],
-		    memory_order_relaxed),
-		    atomic_load_explicit(&st->v[SLS_ST_SENT],
-		    memory_order_relaxed));
+		req = atomic_load_explicit(&st->v[SLS_ST_RCV_REQUESTS],
+		    memory_order_relaxed);
+		sent = atomic_load_explicit(&st->v[SLS_ST_SENT],
+		    memory_order_relaxed);
+
+		if (i == SLS_TIMER_SLOT)	/* of no generation */
+			sls_buf_printf(out, "%zu timer %d - %s %u %" PRIu64
+			    " %" PRIu64 "\n", i, (int)w->pid,
+			    wstate_name[w->state], w->restarts, req, sent);
+		else
+			sls_buf_printf(out, "%zu %u %d %u %s %u %" PRIu64
+			    " %" PRIu64 "\n", i, w->number, (int)w->pid,
+			    w->generation, wstate_name[w->state], w->restarts,
+			    req, sent);
 	}
 }

@@ -88,6 +88,7 @@ typedef struct sls_route {
 	sls_tmpl_t *code;	/* reply actions: "CODE" part */
 	sls_tmpl_t *reason;	/* reply actions: "REASON" part, NULL if none */
 	int const_code;		/* code when constant and valid, else 0 */
+	bool t_newtran;		/* send_reply keeps a server transaction */
 	char *forward;		/* forward target as written */
 
 	/* slot of its counters (shm/routestats.h), set by the supervisor

@@ -37,7 +37,9 @@ usage: run.sh [options]
   -W LIST    worker counts ("1 2")
   -M LIST    socket modes ("shared reuseport")
   -k LIST    workloads ("invite-ack invite options"; also "forward":
-             INVITE->404+ACK through a forwarder to a bare downstream)
+             INVITE->404+ACK through a forwarder to a bare downstream,
+             and "stateful": INVITE -> 486 + ACK kept in a server
+             transaction)
   -x LIST    responders ("slserver bare kamailio"; missing ones are skipped;
              also slserver-limits: slserver with the per-source limits on
              at a rate that never blocks, to measure their cost)
@@ -53,7 +55,9 @@ usage: run.sh [options]
   -q         quick check: -p 1 -D 2 -U 0.5 -L 1 -W 1 -M shared
   -h         this help
 environment: LOADGEN BARE SLSERVER KAMAILIO (paths of the programs),
-  KAMCFG KAMFWDCFG (Kamailio configs of the reply and forward workloads)
+  KAMCFG KAMFWDCFG KAMCFG_STATEFUL (Kamailio configs of the reply,
+  forward and stateful workloads), TM_TABLE (slserver's tm.table_size in
+  "stateful", 1048576), KAM_SHM (Kamailio's -m in MB in "stateful", 4096)
 EOF
 }
 
@@ -120,6 +124,9 @@ SLSERVER=${SLSERVER:-$builddir/src/slserver}
 KAMAILIO=${KAMAILIO:-$(command -v kamailio || true)}
 KAMCFG=${KAMCFG:-$here/kamailio.cfg}
 KAMFWDCFG=${KAMFWDCFG:-$here/kamailio-forward.cfg}
+KAMCFG_STATEFUL=${KAMCFG_STATEFUL:-$here/kamailio-stateful.cfg}
+TM_TABLE=${TM_TABLE:-1048576}
+KAM_SHM=${KAM_SHM:-4096}
 
 [ -x "$LOADGEN" ] || die "no loadgen at $LOADGEN (make bench builds it)"
 for t in timeout taskset setsid; do
@@ -261,10 +268,40 @@ free_port() {
 	return 1
 }
 
+# The INVITE route of slserver for workload $1: stateless 404, or a
+# server transaction (t_newtran) answered 486 for "stateful".
+slserver_invite_route() {
+	if [ "$1" = stateful ]; then
+		cat <<EOF
+tm {
+	table_size = $TM_TABLE
+}
+
+route "invite" {
+	method = {"INVITE"}
+	t_newtran = true
+	send_reply = "486 Busy Here"
+}
+EOF
+	else
+		cat <<EOF
+route "invite" {
+	method = {"INVITE"}
+	sl_send_reply = "404 Not Found"
+}
+EOF
+	fi
+}
+
 # Start a responder in its own session (process group = its PID), pinned.
 start_responder() {
-	local r=$1 workers=$2 mode=$3 code=$4 port=$5 dir=$6
+	local r=$1 workers=$2 mode=$3 code=$4 port=$5 dir=$6 wl=$7
+	local kcfg=$KAMCFG kshm=()
 	rlog=$dir/$r.log
+	if [ "$wl" = stateful ]; then
+		kcfg=$KAMCFG_STATEFUL
+		kshm=(-m "$KAM_SHM")
+	fi
 	case $r in
 	slserver | slserver-limits)
 		cat > "$dir/slserver.conf" <<EOF
@@ -290,11 +327,8 @@ route "options" {
 	sl_send_reply = "200 OK"
 }
 
-route "invite" {
-	method = {"INVITE"}
-	sl_send_reply = "404 Not Found"
-}
 EOF
+		slserver_invite_route "$wl" >> "$dir/slserver.conf"
 		fi
 		# every request through the source table, none ever blocked
 		[ "$r" = slserver-limits ] && cat >> "$dir/slserver.conf" <<EOF
@@ -316,10 +350,11 @@ EOF
 		    -w "$workers" $ropt -c "$code" -b 1048576 > "$rlog" 2>&1 &
 		;;
 	kamailio)
-		local -a kargs=(-f "$KAMCFG")
+		local -a kargs=(-f "$kcfg")
 		[ -n "$ds_port" ] && kargs=(-f "$KAMFWDCFG" -A "DSPORT=$ds_port")
 		setsid taskset -c "$rs_cpus" "$KAMAILIO" -DD -E "${kargs[@]}" \
-		    -x fm -X fm -n "$workers" -l "udp:127.0.0.1:$port" \
+		    -x fm -X fm "${kshm[@]}" -n "$workers" \
+		    -l "udp:127.0.0.1:$port" \
 		    -Y "$dir" -w "$dir" -P "$dir/kamailio.pid" \
 		    > "$rlog" 2>&1 &
 		;;
@@ -470,6 +505,7 @@ run_one() {
 	invite) largs=(-m INVITE) ;;
 	options) largs=(-m OPTIONS); code=200 ;;
 	forward) largs=(-m INVITE -a) ;;
+	stateful) largs=(-m INVITE -a); code=486 ;;
 	esac
 	[ -n "$gso" ] && largs+=("$gso")
 	[ "$phase" = lat ] && lwin=$((window * 4))
@@ -479,7 +515,8 @@ run_one() {
 	if [ "$wl" = forward ]; then
 		start_downstream "$dir" || return 1
 	fi
-	start_responder "$r" "$workers" "$mode" "$code" "$port" "$dir" || {
+	start_responder "$r" "$workers" "$mode" "$code" "$port" "$dir" \
+	    "$wl" || {
 		stop_downstream
 		return 1
 	}
@@ -706,6 +743,21 @@ done
 			done
 		done
 	fi
+	# The cost of a transaction: CPU per reply of slserver's stateful
+	# workload over its stateless one (INVITE -> 404 + ACK).
+	case " $workloads " in
+	*" stateful "*)
+		case " $workloads " in *" invite-ack "*) ;; *) false ;; esac &&
+		for wk in $workers_list; do
+			for mo in $modes; do
+				printf '%-10s %2s %-9s slserver cpu_us stateful/invite-ack %s\n' \
+				    stateful "$wk" "$mo" "$(ratio \
+				    "$(median peak 9 stateful "$wk" "$mo" slserver)" \
+				    "$(median peak 9 invite-ack "$wk" "$mo" slserver)")"
+			done
+		done
+		;;
+	esac
 } | tee "$outdir/table.txt"
 
 if [ "$outdir" != "$tmpd/results" ]; then

@@ -168,6 +168,10 @@ START_TEST(defaults)
 	ck_assert_uint_eq(c->sl.ack_timeout, 32);
 	ck_assert_uint_eq(c->sl.table_size, 262144);
 	ck_assert_str_eq(c->sl.tag_secret, "");
+	ck_assert_uint_eq(c->tm.t1, 500);
+	ck_assert_uint_eq(c->tm.t2, 4000);
+	ck_assert_uint_eq(c->tm.t4, 5000);
+	ck_assert_uint_eq(c->tm.table_size, 65536);
 	ck_assert_uint_eq(c->nroutes, 0);
 	ck_assert_ptr_null(c->routes);
 	ck_assert_ptr_null(c->ev_filtered_ack);
@@ -210,6 +214,10 @@ START_TEST(sample)
 	ck_assert_uint_eq(c->sl.ack_timeout, d->sl.ack_timeout);
 	ck_assert_uint_eq(c->sl.table_size, d->sl.table_size);
 	ck_assert_str_eq(c->sl.tag_secret, d->sl.tag_secret);
+	ck_assert_uint_eq(c->tm.t1, d->tm.t1);
+	ck_assert_uint_eq(c->tm.t2, d->tm.t2);
+	ck_assert_uint_eq(c->tm.t4, d->tm.t4);
+	ck_assert_uint_eq(c->tm.table_size, d->tm.table_size);
 
 	ck_assert_uint_eq(c->nroutes, 4);
 	r = &c->routes[1];
@@ -1275,6 +1283,8 @@ START_TEST(restart_diff)
 	diff_is("", "pidfile = \"x.pid\"", CANNOT("pidfile"));
 	diff_is("", "fifo = \"x.fifo\"", CANNOT("fifo"));
 	diff_is("", "sl { table_size = 1024 }", CANNOT("sl.table_size"));
+	diff_is("", "tm { table_size = 1024 }", CANNOT("tm.table_size"));
+	diff_is("", "tm { t1 = 100 t2 = 200 t4 = 0 }", NULL);
 	/* everything else reloads, workers included */
 	diff_is("", "workers = 7\nfifo_mode = 0600\nlog_level = \"debug\"\n"
 	    "log_facility = \"local0\"\nxlog_level = \"info\"\n"
@@ -1298,6 +1308,68 @@ START_TEST(restart_diff)
 }
 END_TEST
 
+/* ---- tm and t_newtran (SPEC 8) --------------------------------------- */
+
+START_TEST(tm_section)
+{
+	sls_conf_t *c = load_ok("tm {\n\tt1 = 100\n\tt2 = 100\n\tt4 = 0\n"
+	    "\ttable_size = 16\n}\n"
+	    "route \"a\" {\n\tt_newtran = true\n\tsend_reply = \"486\"\n}\n"
+	    "route \"b\" {\n\tsend_reply = \"486\"\n\tt_newtran = true\n}\n"
+	    "route \"c\" {\n\tt_newtran = false\n\tdrop = true\n}\n"
+	    "route \"d\" {\n\tsend_reply = \"486\"\n}\n");
+
+	ck_assert_uint_eq(c->tm.t1, 100);
+	ck_assert_uint_eq(c->tm.t2, 100);
+	ck_assert_uint_eq(c->tm.t4, 0);
+	ck_assert_uint_eq(c->tm.table_size, 16);
+	ck_assert(c->routes[0].t_newtran);
+	ck_assert(c->routes[1].t_newtran);
+	ck_assert(!c->routes[2].t_newtran);
+	ck_assert(!c->routes[3].t_newtran);
+	sls_conf_free(c);
+}
+END_TEST
+
+START_TEST(err_tm)
+{
+	static const char *const both[] = {
+		NAME ":2: t1 = 5 out of range 10..60000",
+		NAME ":3: t2 = 70000 out of range 10..60000",
+	};
+
+	load_errs("tm {\n\tt1 = 5\n\tt2 = 70000\n}\n", both, 2);
+	load_err("tm {\n\tt1 = 5000\n}\n",
+	    NAME ":2: tm: t1 = 5000 is more than t2 = 4000");
+	load_err("tm {\n\tt2 = 100\n\tt1 = 200\n}\n",
+	    NAME ":3: tm: t1 = 200 is more than t2 = 100");
+	load_err("tm {\n\tt4 = -1\n}\n",
+	    NAME ":2: t4 = -1 out of range 0..60000");
+	load_err("tm {\n\ttable_size = 1000\n}\n",
+	    NAME ":2: table_size = 1000 must be a power of two in "
+	    "16..1048576");
+	load_err("tm {\n\ttable_size = 8\n}\n",
+	    NAME ":2: table_size = 8 must be a power of two in 16..1048576");
+	load_err("tm {\n\ttable_size = 2097152\n}\n",
+	    NAME ":2: table_size = 2097152 must be a power of two in "
+	    "16..1048576");
+	/* t_newtran needs send_reply: the line of whichever came second */
+	load_err("route \"r\" {\n\tt_newtran = true\n"
+	    "\tsl_send_reply = \"486\"\n}\n",
+	    NAME ":3: route \"r\": t_newtran needs send_reply as the final "
+	    "action, not sl_send_reply");
+	load_err("route \"r\" {\n\tdrop = true\n\tt_newtran = true\n}\n",
+	    NAME ":3: route \"r\": t_newtran needs send_reply as the final "
+	    "action, not drop");
+	load_err("route \"r\" {\n\tt_newtran = true\n"
+	    "\tsl_reply_error = true\n}\n",
+	    NAME ":3: route \"r\": t_newtran needs send_reply as the final "
+	    "action, not sl_reply_error");
+	load_err("route \"r\" {\n\tt_newtran = true\n}\n",
+	    NAME ":1: route \"r\" has no final action");
+}
+END_TEST
+
 /* ---- option names ---------------------------------------------------- */
 
 START_TEST(option_names)
@@ -1312,13 +1384,14 @@ START_TEST(option_names)
 		"sl.table_size", "sl.tag_secret", "limits.trusted",
 		"limits.rate", "limits.burst", "limits.block",
 		"limits.error_rate", "limits.ipv6_prefix", "limits.table_size",
+		"tm.t1", "tm.t2", "tm.t4", "tm.table_size",
 		"route.method", "route.ruri",
 		"route.from", "route.to", "route.source", "route.header",
 		"route.error", "route.xlog", "route.set_ruri",
 		"route.append_branch", "route.append_to_reply",
 		"route.sl_send_reply", "route.send_reply",
 		"route.sl_reply_error", "route.drop", "route.record_route",
-		"route.forward", "event_route.xlog", "onreply_route.code",
+		"route.forward", "route.t_newtran", "event_route.xlog", "onreply_route.code",
 		"onreply_route.method", "onreply_route.source",
 		"onreply_route.header", "onreply_route.xlog",
 		"onreply_route.sl_forward_reply", "onreply_route.drop",
@@ -1351,6 +1424,9 @@ START_TEST(option_names_known)
 			    dot + 1);
 		else if (strncmp(name, "limits.", 7) == 0)
 			snprintf(buf, sizeof(buf), "limits {\n%s = \"zz\"\n}\n",
+			    dot + 1);
+		else if (strncmp(name, "tm.", 3) == 0)
+			snprintf(buf, sizeof(buf), "tm {\n%s = \"zz\"\n}\n",
 			    dot + 1);
 		else if (strncmp(name, "route.", 6) == 0)
 			snprintf(buf, sizeof(buf), "route \"r\" {\n%s = "
@@ -1500,6 +1576,8 @@ conf_suite(void)
 
 	tc = tcase_create("reload");
 	tcase_add_test(tc, restart_diff);
+	tcase_add_test(tc, tm_section);
+	tcase_add_test(tc, err_tm);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("names");

@@ -61,7 +61,7 @@ start(const char *limits)
 	    "}\n", limits);
 	conf = load(text);
 	ck_assert_int_eq(sls_shm_create_sized(&shm, &(sls_shm_sizing_t){
-	    1024, conf->limits.table_size }), 0);
+	    1024, conf->limits.table_size, conf->tm.table_size }), 0);
 	sls_tag_init(&tagkey, "secret");
 	sls_tag_init(&tablekey, "");
 	memset(&h, 0, sizeof(h));

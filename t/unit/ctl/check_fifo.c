@@ -615,7 +615,6 @@ START_TEST(test_stats)
 	    "core:fwd_requests = 0\n"
 	    "core:fwd_replies = 0\n"
 	    "core:drop_replies = 0\n"
-
 	    "core:limited = 0\n"
 	    "core:blocks = 0\n"
 	    "core:error_replies_limited = 0\n");
@@ -636,25 +635,28 @@ START_TEST(test_stats)
 	ck_assert_str_eq(exchange(":stats:r10\nsl\ncore\n\n", "r10"),
 	    "400 usage: stats [GROUP|NAME]\n");
 
-	/* Everything: SPEC 5 order, then the two computed shm lines. */
+	/* Everything: SPEC 5 order, group by group, each group's computed
+	   lines after its counters (tm last, ending in its gauge). */
 	r = exchange(":stats:r11\n\n", "r11");
 	ck_assert(starts_with(r, "200 OK\nsl:1xx_replies = 0\n"
 	    "sl:200_replies = 0\n"));
 	ck_assert(strstr(r, "\nsl:404_replies = 7\nsl:407_replies = 0\n"));
+	/* group by group: core, then shm, then tm, each in list order */
 	ck_assert(strstr(r, "\ncore:reload_failures = 0\n"
 	    "core:fwd_requests = 0\ncore:fwd_replies = 0\n"
-	    "core:drop_replies = 0\nshm:sigtable_evictions = 5\n"
-	    "core:limited = 0\ncore:blocks = 0\n"
-	    "core:error_replies_limited = 0\nshm:srctable_evictions = 0\n"
-	    "shm:sigtable_used = 3\nshm:sigtable_size = 1024\n") + 256 ==
-	    r + strlen(r));
+	    "core:drop_replies = 0\ncore:limited = 0\ncore:blocks = 0\n"
+	    "core:error_replies_limited = 0\nshm:sigtable_evictions = 5\n"
+	    "shm:srctable_evictions = 0\nshm:sigtable_used = 3\n"
+	    "shm:sigtable_size = 1024\ntm:UAS_transactions = 0\n") != NULL);
+	ck_assert(strstr(r, "\ntm:inuse_transactions = 0\n") +
+	    strlen("\ntm:inuse_transactions = 0\n") == r + strlen(r));
 	{
 		const char *p;
 		int lines = 0;
 
 		for (p = r; (p = strchr(p, '\n')) != NULL; p++)
 			lines++;
-		ck_assert_int_eq(lines, 1 + SLS_ST_COUNT + 2);
+		ck_assert_int_eq(lines, 1 + SLS_ST_COUNT + 3);
 	}
 }
 END_TEST

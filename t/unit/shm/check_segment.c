@@ -86,10 +86,10 @@ START_TEST(test_layout_bad_sizes)
 	/* the source table's size too */
 	errno = 0;
 	ck_assert_int_eq(sls_shm_layout_sized(&(sls_shm_sizing_t){ 1024,
-	    1000 }, &l), -1);
+	    1000, 16 }, &l), -1);
 	ck_assert_int_eq(errno, EINVAL);
 	ck_assert_int_eq(sls_shm_layout_sized(&(sls_shm_sizing_t){ 1024,
-	    4 }, &l), -1);
+	    4, 16 }, &l), -1);
 }
 END_TEST
 
