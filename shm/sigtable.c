@@ -62,9 +62,9 @@
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
-#include <pthread.h>
 #include <unistd.h>
 
+#include "owner.h"
 #include "sigtable.h"
 
 #define SEQ_LOCKED	1ULL
@@ -83,50 +83,6 @@ _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics lock-free");
 typedef struct snap {
 	uint64_t seq, key, tag, exp;
 } snap_t;
-
-static inline void
-cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	atomic_signal_fence(memory_order_seq_cst);
-#endif
-}
-
-/*
- * This process's pid, cached; forgotten in a forked child so each
- * process records its own.
- */
-static _Atomic pid_t self;
-static pthread_once_t self_once = PTHREAD_ONCE_INIT;
-
-static void
-forget_self(void)
-{
-	atomic_store_explicit(&self, 0, memory_order_relaxed);
-}
-
-static void
-watch_fork(void)
-{
-	(void)pthread_atfork(NULL, NULL, forget_self);
-}
-
-static uint64_t
-self_pid(void)
-{
-	pid_t p = atomic_load_explicit(&self, memory_order_relaxed);
-
-	if (p == 0) {
-		(void)pthread_once(&self_once, watch_fork);
-		p = getpid();
-		atomic_store_explicit(&self, p, memory_order_relaxed);
-	}
-	return (uint32_t)p & 0x7fffffffU;
-}
 
 /* A consistent snapshot of e; false when it stayed busy. */
 static bool
@@ -150,7 +106,7 @@ read_slot(const sls_sig_entry_t *e, snap_t *sn)
 			if (s2 == sn->seq)
 				return true;
 		}
-		cpu_relax();
+		sls_cpu_relax();
 	}
 	return false;
 }
@@ -160,7 +116,7 @@ static bool
 write_slot(sls_sig_entry_t *e, uint64_t seen, uint64_t key, uint64_t tag,
     uint64_t exp)
 {
-	uint64_t mine = (seen & SEQ_VMASK) | self_pid() << 1 | SEQ_LOCKED;
+	uint64_t mine = (seen & SEQ_VMASK) | sls_owner_pid() << 1 | SEQ_LOCKED;
 
 	if (!atomic_compare_exchange_strong_explicit(&e->seq, &seen, mine,
 	    memory_order_acquire, memory_order_relaxed))
@@ -225,7 +181,7 @@ sls_sigtable_put(sls_sigtable_t *t, uint64_t key, uint64_t tag_hash,
 		}
 		pick = same >= 0 ? same : avail >= 0 ? avail : oldest;
 		if (pick < 0) {
-			cpu_relax();	/* the whole window is being written */
+			sls_cpu_relax();	/* the whole window is being written */
 			continue;
 		}
 		idx = (base + (uint32_t)pick) & t->mask;

@@ -54,10 +54,10 @@
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
-#include <pthread.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "owner.h"
 #include "tmtable.h"
 
 #define SEQ_LOCKED	1ULL
@@ -95,47 +95,6 @@ _Static_assert(sizeof(sls_tm_blob_t) == SLS_TM_BLOB, "blob size");
 _Static_assert(SLS_TM_REPLY_MAX % 8 == 0 && SLS_TM_REPLY_MAX < 2048,
     "reply length fits its field");
 _Static_assert(ATOMIC_LLONG_LOCK_FREE == 2, "64-bit atomics lock-free");
-
-static inline void
-cpu_relax(void)
-{
-#if defined(__x86_64__) || defined(__i386__)
-	__builtin_ia32_pause();
-#elif defined(__aarch64__)
-	__asm__ __volatile__("yield" ::: "memory");
-#else
-	atomic_signal_fence(memory_order_seq_cst);
-#endif
-}
-
-/* This process's pid, cached and forgotten in a forked child. */
-static _Atomic pid_t self;
-static pthread_once_t self_once = PTHREAD_ONCE_INIT;
-
-static void
-forget_self(void)
-{
-	atomic_store_explicit(&self, 0, memory_order_relaxed);
-}
-
-static void
-watch_fork(void)
-{
-	(void)pthread_atfork(NULL, NULL, forget_self);
-}
-
-static uint64_t
-self_pid(void)
-{
-	pid_t p = atomic_load_explicit(&self, memory_order_relaxed);
-
-	if (p == 0) {
-		(void)pthread_once(&self_once, watch_fork);
-		p = getpid();
-		atomic_store_explicit(&self, p, memory_order_relaxed);
-	}
-	return (uint32_t)p & 0x7fffffffU;
-}
 
 /* ---- the parts of the region ---------------------------------------- */
 
@@ -276,7 +235,7 @@ sls_tmtable_read(sls_tmtable_t *t, uint32_t idx, sls_tm_entry_t *e)
 				return true;
 			}
 		}
-		cpu_relax();
+		sls_cpu_relax();
 	}
 	return false;
 }
@@ -403,7 +362,7 @@ sls_tmtable_seq(sls_tmtable_t *t, uint32_t idx)
 bool
 sls_tmtable_claim(sls_tmtable_t *t, uint32_t idx, uint64_t seen_seq)
 {
-	uint64_t mine = (seen_seq & SEQ_VMASK) | self_pid() << 1 | SEQ_LOCKED;
+	uint64_t mine = (seen_seq & SEQ_VMASK) | sls_owner_pid() << 1 | SEQ_LOCKED;
 
 	if ((seen_seq & SEQ_LOCKED) != 0)
 		return false;
@@ -531,7 +490,7 @@ sls_tmtable_insert(sls_tmtable_t *t, const sls_tm_new_t *n, uint64_t now_ms,
 			return SLS_TM_PUT_NEW;
 		if (r == 0)
 			break;
-		cpu_relax();
+		sls_cpu_relax();
 	}
 	return SLS_TM_PUT_FULL;
 }

@@ -16,32 +16,13 @@
 
 static const char hexdig[] = "0123456789abcdef";
 
-static void
-put_u32(sls_siphash_t *st, uint32_t v)
-{
-	uint8_t b[4];
-
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
-	sls_siphash_update(st, b, sizeof(b));
-}
-
-static void
-put_field(sls_siphash_t *st, sls_str_t f)
-{
-	put_u32(st, (uint32_t)f.len);
-	sls_siphash_update(st, f.s, f.len);
-}
-
 /* A sent-by as hashed: host as written, port with 5060 filled in. */
 static void
 put_via(sls_siphash_t *st, const sls_via_t *v)
 {
-	put_field(st, v->host);
-	put_u32(st, v->port_num != 0 ? v->port_num : 5060);
-	put_field(st, v->branch);
+	sls_siphash_field(st, v->host);
+	sls_siphash_u32(st, v->port_num != 0 ? v->port_num : 5060);
+	sls_siphash_field(st, v->branch);
 }
 
 /* An address and port; the family tells the length. */
@@ -56,7 +37,7 @@ put_addr(sls_siphash_t *st, const struct sockaddr *sa)
 		fam = 4;
 		sls_siphash_update(st, &fam, 1);
 		sls_siphash_update(st, &s4->sin_addr, 4);
-		put_u32(st, ntohs(s4->sin_port));
+		sls_siphash_u32(st, ntohs(s4->sin_port));
 	} else if (sa->sa_family == AF_INET6) {
 		const struct sockaddr_in6 *s6 =
 		    (const struct sockaddr_in6 *)sa;
@@ -64,7 +45,7 @@ put_addr(sls_siphash_t *st, const struct sockaddr *sa)
 		fam = 6;
 		sls_siphash_update(st, &fam, 1);
 		sls_siphash_update(st, &s6->sin6_addr, 16);
-		put_u32(st, ntohs(s6->sin6_port));
+		sls_siphash_u32(st, ntohs(s6->sin6_port));
 	} else {
 		fam = 0;
 		sls_siphash_update(st, &fam, 1);
@@ -109,10 +90,10 @@ sls_branch_loop(const sls_tagkey_t *k, const sls_msg_t *msg)
 
 	sls_siphash_init(&st, k->key);
 	sls_siphash_update(&st, "L", 1);
-	put_field(&st, msg->ruri);
-	put_field(&st, msg->from.tag);
-	put_field(&st, msg->callid);
-	put_u32(&st, msg->cseq_num);
+	sls_siphash_field(&st, msg->ruri);
+	sls_siphash_field(&st, msg->from.tag);
+	sls_siphash_field(&st, msg->callid);
+	sls_siphash_u32(&st, msg->cseq_num);
 	return (uint32_t)sls_siphash_final(&st);
 }
 
@@ -127,13 +108,13 @@ tx_hash(const sls_tagkey_t *k, const sls_msg_t *msg)
 	sls_siphash_init(&st, k->key);
 	sls_siphash_update(&st, "B", 1);
 	put_via(&st, &msg->via);
-	put_field(&st, msg->ruri);
+	sls_siphash_field(&st, msg->ruri);
 	if (b->len < sizeof(cookie) - 1 ||
 	    memcmp(b->s, cookie, sizeof(cookie) - 1) != 0) {
-		put_field(&st, msg->to.tag);
-		put_field(&st, msg->from.tag);
-		put_field(&st, msg->callid);
-		put_u32(&st, msg->cseq_num);
+		sls_siphash_field(&st, msg->to.tag);
+		sls_siphash_field(&st, msg->from.tag);
+		sls_siphash_field(&st, msg->callid);
+		sls_siphash_u32(&st, msg->cseq_num);
 	}
 	return (uint32_t)sls_siphash_final(&st);
 }
@@ -146,8 +127,8 @@ mac(const sls_tagkey_t *k, uint32_t loop, uint32_t tx, const sls_via_t *prev,
 
 	sls_siphash_init(&st, k->key);
 	sls_siphash_update(&st, "M", 1);
-	put_u32(&st, loop);
-	put_u32(&st, tx);
+	sls_siphash_u32(&st, loop);
+	sls_siphash_u32(&st, tx);
 	put_via(&st, prev);
 	put_addr(&st, dst);
 	return sls_siphash_final(&st);

@@ -33,26 +33,6 @@ static const uint8_t kdf_key[SLS_SIPHASH_KEYLEN] = {
 static const char hexdig[] = "0123456789abcdef";
 
 static void
-put_u32(sls_siphash_t *st, uint32_t v)
-{
-	uint8_t b[4];
-
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
-	sls_siphash_update(st, b, sizeof(b));
-}
-
-/* A field as length then bytes. SIP fields are far below 4 GiB. */
-static void
-put_field(sls_siphash_t *st, sls_str_t f)
-{
-	put_u32(st, (uint32_t)f.len);
-	sls_siphash_update(st, f.s, f.len);
-}
-
-static void
 put_le64(uint8_t *p, uint64_t v)
 {
 	int i;
@@ -111,11 +91,11 @@ sls_tag_make(const sls_tagkey_t *k, const sls_msg_t *msg,
 
 	sls_siphash_init(&st, k->key);
 	sls_siphash_update(&st, "S", 1);
-	put_field(&st, msg->via.host);
-	put_u32(&st, port);
-	put_field(&st, msg->via.branch);
-	put_field(&st, msg->callid);
-	put_field(&st, msg->from.tag);
+	sls_siphash_field(&st, msg->via.host);
+	sls_siphash_u32(&st, port);
+	sls_siphash_field(&st, msg->via.branch);
+	sls_siphash_field(&st, msg->callid);
+	sls_siphash_field(&st, msg->from.tag);
 	memcpy(out, k->prefix, SLS_TAG_PREFIX_LEN);
 	out[SLS_TAG_PREFIX_LEN] = '.';
 	hex(out + SLS_TAG_PREFIX_LEN + 1, sls_siphash_final(&st), 16);
@@ -140,8 +120,8 @@ sls_sig_key(const sls_tagkey_t *k, sls_str_t callid, sls_str_t from_tag,
 
 	sls_siphash_init(&st, k->key);
 	sls_siphash_update(&st, "K", 1);
-	put_field(&st, callid);
-	put_field(&st, from_tag);
-	put_u32(&st, cseq);
+	sls_siphash_field(&st, callid);
+	sls_siphash_field(&st, from_tag);
+	sls_siphash_u32(&st, cseq);
 	return nonzero(sls_siphash_final(&st));
 }

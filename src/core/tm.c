@@ -26,26 +26,6 @@
 
 #define MAGIC_COOKIE	"z9hG4bK"
 
-static void
-put_u32(sls_siphash_t *st, uint32_t v)
-{
-	uint8_t b[4];
-
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
-	sls_siphash_update(st, b, sizeof(b));
-}
-
-/* A field as length then bytes, so bytes cannot move between fields. */
-static void
-put_field(sls_siphash_t *st, sls_str_t f)
-{
-	put_u32(st, (uint32_t)f.len);
-	sls_siphash_update(st, f.s, f.len);
-}
-
 uint64_t
 sls_tm_branch_key(const sls_tagkey_t *k, const sls_msg_t *msg,
     sls_str_t method)
@@ -58,18 +38,18 @@ sls_tm_branch_key(const sls_tagkey_t *k, const sls_msg_t *msg,
 	if (v->branch.len > strlen(MAGIC_COOKIE) &&
 	    memcmp(v->branch.s, MAGIC_COOKIE, strlen(MAGIC_COOKIE)) == 0) {
 		sls_siphash_update(&st, "B", 1);
-		put_field(&st, v->branch);
-		put_field(&st, v->host);
-		put_u32(&st, v->port_num != 0 ? v->port_num : 5060);
+		sls_siphash_field(&st, v->branch);
+		sls_siphash_field(&st, v->host);
+		sls_siphash_u32(&st, v->port_num != 0 ? v->port_num : 5060);
 	} else {
 		sls_siphash_update(&st, "R", 1);
-		put_field(&st, msg->ruri);
-		put_field(&st, msg->callid);
-		put_field(&st, msg->from.tag);
-		put_u32(&st, msg->cseq_num);
-		put_field(&st, v->whole);
+		sls_siphash_field(&st, msg->ruri);
+		sls_siphash_field(&st, msg->callid);
+		sls_siphash_field(&st, msg->from.tag);
+		sls_siphash_u32(&st, msg->cseq_num);
+		sls_siphash_field(&st, v->whole);
 	}
-	put_field(&st, method);
+	sls_siphash_field(&st, method);
 	h = sls_siphash_final(&st);
 	return h != 0 ? h : 1;
 }

@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "str.h"
+
 #define SLS_SIPHASH_KEYLEN 16
 
 /* Incremental state, so several fields can be hashed without copying. */
@@ -25,5 +27,27 @@ uint64_t sls_siphash_final(sls_siphash_t *st);
 
 uint64_t sls_siphash(const uint8_t key[SLS_SIPHASH_KEYLEN], const void *data,
     size_t len);
+
+/* A 32-bit value, little-endian. */
+static inline void
+sls_siphash_u32(sls_siphash_t *st, uint32_t v)
+{
+	uint8_t b[4];
+
+	b[0] = (uint8_t)v;
+	b[1] = (uint8_t)(v >> 8);
+	b[2] = (uint8_t)(v >> 16);
+	b[3] = (uint8_t)(v >> 24);
+	sls_siphash_update(st, b, sizeof(b));
+}
+
+/* A field as its length then its bytes, so that bytes cannot move from
+   one field to the next (SIP fields are far below 4 GiB). */
+static inline void
+sls_siphash_field(sls_siphash_t *st, sls_str_t f)
+{
+	sls_siphash_u32(st, (uint32_t)f.len);
+	sls_siphash_update(st, f.s, f.len);
+}
 
 #endif
