@@ -50,6 +50,36 @@ forwarded(const sls_handler_t *h, const sls_route_t *r, bool sent,
 	return outcome(h, r, sent);
 }
 
+/* The final action of route r (its xlog has run). */
+static bool
+run_route(const sls_handler_t *h, sls_req_t *req, const sls_route_t *r,
+    sls_out_t *out)
+{
+	const sls_conf_t *conf = h->conf;
+	int code;
+
+	if (r->action == SLS_ACT_DROP)
+		return outcome(h, r, drop(h));
+	/* stateless forwarding (core/forward.c) */
+	if (r->action == SLS_ACT_FORWARD)
+		return forwarded(h, r, sls_forward(h, req, r, out), out);
+	if (sls_route_run_actions(r, req) < 0 ||
+	    r->action == SLS_ACT_REPLY_ERROR)
+		return outcome(h, r, sls_sl_reply_error(h, req, out));
+	code = sls_route_code(r, req, conf->sl.default_code);
+	/* tm: send_reply after t_newtran keeps the reply as a server
+	   transaction before it is sent (core/tm.c). */
+	out->tm_keep = r->t_newtran && r->action == SLS_ACT_SEND_REPLY &&
+	    conf->sl.bind_tm;
+	if (!sls_sl_reply(h, req, code,
+	    sls_route_reason(r, req, code, conf->sl.default_reason), false,
+	    out))
+		return outcome(h, r, false);
+	if (out->tm_keep)
+		sls_tm_store(h, req, out);
+	return outcome(h, r, true);
+}
+
 bool
 sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
     size_t len, sls_out_t *out)
@@ -57,7 +87,6 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	const sls_conf_t *conf = h->conf;
 	sls_msg_t *msg = &req->msg;
 	const sls_route_t *r;
-	int code;
 
 	sls_req_reset(req);
 	out->len = 0;
@@ -121,24 +150,5 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	}
 
 	sls_xlog(conf, r->xlog, req);
-	if (r->action == SLS_ACT_DROP)
-		return outcome(h, r, drop(h));
-	/* stateless forwarding (core/forward.c) */
-	if (r->action == SLS_ACT_FORWARD)
-		return forwarded(h, r, sls_forward(h, req, r, out), out);
-	if (sls_route_run_actions(r, req) < 0 ||
-	    r->action == SLS_ACT_REPLY_ERROR)
-		return outcome(h, r, sls_sl_reply_error(h, req, out));
-	code = sls_route_code(r, req, conf->sl.default_code);
-	/* tm: send_reply after t_newtran keeps the reply as a server
-	   transaction before it is sent (core/tm.c). */
-	out->tm_keep = r->t_newtran && r->action == SLS_ACT_SEND_REPLY &&
-	    conf->sl.bind_tm;
-	if (!sls_sl_reply(h, req, code,
-	    sls_route_reason(r, req, code, conf->sl.default_reason), false,
-	    out))
-		return outcome(h, r, false);
-	if (out->tm_keep)
-		sls_tm_store(h, req, out);
-	return outcome(h, r, true);
+	return run_route(h, req, r, out);
 }

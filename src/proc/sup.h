@@ -133,6 +133,9 @@ void sls_sup_pause(unsigned ms);
 
 /* workers.c: the worker table and the generations. */
 void sls_workers_test_hooks(sup_t *s);
+/* testhooks.c: the fault hook for this start of gen (used up), or
+   SLS_FAULT_NONE. */
+int sls_test_take_fault(sup_t *s, uint32_t gen);
 int sls_gen_spawn(sup_t *s, uint32_t gen, unsigned n);
 enum sls_gen_state sls_gen_check(sup_t *s, uint32_t gen, unsigned n);
 void sls_gen_abort(sup_t *s, uint32_t gen);
