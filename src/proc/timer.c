@@ -49,32 +49,6 @@ on_signal(int sig)
 	stop = 1;
 }
 
-static int
-setup_signals(void)
-{
-	struct sigaction sa;
-	sigset_t block;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGTERM, &sa, NULL) < 0 ||
-	    sigaction(SIGQUIT, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_IGN;
-	if (sigaction(SIGINT, &sa, NULL) < 0 ||
-	    sigaction(SIGHUP, &sa, NULL) < 0 ||
-	    sigaction(SIGPIPE, &sa, NULL) < 0)
-		return -1;
-	sa.sa_handler = SIG_DFL;
-	if (sigaction(SIGCHLD, &sa, NULL) < 0)
-		return -1;
-	sigemptyset(&unblocked);
-	sigemptyset(&block);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGQUIT);
-	return sigprocmask(SIG_SETMASK, &block, NULL);
-}
 
 void
 sls_timer_prefault(const sls_shm_t *shm)
@@ -156,7 +130,7 @@ timer_init(const sls_timer_args_t *a, sls_tm_timer_t *tt)
 		sls_warnx("supervisor gone before start");
 		return -1;
 	}
-	if (setup_signals() < 0) {
+	if (sls_child_signals(on_signal, &unblocked) < 0) {
 		sls_warn("sigaction");
 		return -1;
 	}

@@ -104,20 +104,25 @@ typedef struct batch {
 	unsigned txreq[BATCH];	/* which request each tx entry answers */
 } batch_t;
 
-static int
-setup_signals(void)
+/*
+ * The signals of a worker or of the timer process: SIGTERM and SIGQUIT
+ * call on and stay blocked but inside ppoll() (so none is missed between
+ * a flag check and the wait); Ctrl-C, SIGHUP and SIGPIPE are ignored,
+ * since the supervisor decides. *unblocked is the mask for ppoll().
+ */
+int
+sls_child_signals(void (*on)(int), sigset_t *unblocked_set)
 {
 	struct sigaction sa;
 	sigset_t stop;
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: wake blocking calls */
+	sa.sa_handler = on;	/* no SA_RESTART: wake blocking calls */
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGTERM, &sa, NULL) < 0 ||
 	    sigaction(SIGQUIT, &sa, NULL) < 0)
 		return -1;
 	sa.sa_handler = SIG_IGN;
-	/* Ctrl-C reaches the whole group; the supervisor decides. */
 	if (sigaction(SIGINT, &sa, NULL) < 0 ||
 	    sigaction(SIGHUP, &sa, NULL) < 0 ||
 	    sigaction(SIGPIPE, &sa, NULL) < 0)
@@ -125,7 +130,7 @@ setup_signals(void)
 	sa.sa_handler = SIG_DFL;
 	if (sigaction(SIGCHLD, &sa, NULL) < 0)
 		return -1;
-	sigemptyset(&unblocked);
+	sigemptyset(unblocked_set);
 	sigemptyset(&stop);
 	sigaddset(&stop, SIGTERM);
 	sigaddset(&stop, SIGQUIT);
@@ -387,7 +392,7 @@ worker_init(const sls_worker_args_t *a, sls_handler_t *h, batch_t *b)
 		sls_warnx("supervisor gone before start");
 		return -1;
 	}
-	if (setup_signals() < 0) {
+	if (sls_child_signals(on_signal, &unblocked) < 0) {
 		sls_warn("sigaction");
 		return -1;
 	}

@@ -8,6 +8,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <signal.h>
 #include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
@@ -62,6 +63,9 @@ void sls_worker_source_address(const sls_wsock_t *s,
 /* Exit codes of a worker process. */
 #define SLS_WORKER_EXIT_OK	0	/* retired or told to stop */
 #define SLS_WORKER_EXIT_INIT	2	/* its own init failed: never respawn */
+
+/* The signal set-up of a worker, and of the timer process (worker.c). */
+int sls_child_signals(void (*on)(int), sigset_t *unblocked);
 
 /* Run the worker loop in a freshly forked child; returns its exit code. */
 int sls_worker_run(const sls_worker_args_t *a);
