@@ -8,7 +8,6 @@
 
 #include "ackfilter.h"
 #include "events.h"
-#include "lib/clock.h"
 #include "tag.h"
 
 /* Remember the to-tag of a final reply to an INVITE for its ACK. */
@@ -27,7 +26,7 @@ sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
 
 	key = sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
 	    msg->cseq_num);
-	now = sls_now_ms();
+	now = req->now_ms;
 	if (sls_sigtable_insert(h->sigtable, key, tag_hash, now,
 	    now + (uint64_t)h->conf->sl.ack_timeout * 1000))
 		sls_stat_inc(h->stats, SLS_ST_SIGTABLE_EVICTIONS);
@@ -44,7 +43,7 @@ sls_ack_absorb(const sls_handler_t *h, sls_req_t *req)
 		r = sls_sigtable_lookup(h->sigtable,
 		    sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
 		    msg->cseq_num), sls_tag_hash(h->tablekey, msg->to.tag),
-		    sls_now_ms());
+		    req->now_ms);
 	if (r == SLS_SIG_MATCH) {
 		sls_stat_inc(h->stats, SLS_ST_RCV_ACKS);
 		sls_event_filtered_ack(h->conf, req);

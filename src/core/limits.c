@@ -18,7 +18,6 @@
 #include <string.h>
 
 #include "events.h"
-#include "lib/clock.h"
 #include "lib/log.h"
 #include "limits.h"
 
@@ -148,7 +147,7 @@ sls_limits_admit(const sls_handler_t *h, sls_req_t *req)
 	    !source_of(h->srctable, conf, sa, &s))
 		return true;
 	sls_limits_params(conf, &p);
-	now = sls_now_ms();
+	now = req->now_ms;
 	v = sls_srctable_request(h->srctable, &s, &p, now, &evicted);
 	if (evicted)
 		sls_stat_inc(h->stats, SLS_ST_SRCTABLE_EVICTIONS);
@@ -177,7 +176,7 @@ sls_limits_error_reply(const sls_handler_t *h, sls_req_t *req)
 	    !source_of(h->srctable, conf, sa, &s))
 		return true;
 	sls_limits_params(conf, &p);
-	ok = sls_srctable_error_reply(h->srctable, &s, &p, sls_now_ms(),
+	ok = sls_srctable_error_reply(h->srctable, &s, &p, req->now_ms,
 	    &evicted);
 	if (evicted)
 		sls_stat_inc(h->stats, SLS_ST_SRCTABLE_EVICTIONS);

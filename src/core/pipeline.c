@@ -8,6 +8,7 @@
 
 #include "ackfilter.h"
 #include "events.h"
+#include "lib/clock.h"
 #include "limits.h"
 #include "forward.h"
 #include "local_reply.h"
@@ -89,6 +90,7 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	const sls_route_t *r;
 
 	sls_req_reset(req);
+	req->now_ms = sls_now_ms();
 	out->len = 0;
 	out->kind = SLS_OUT_LOCAL;
 	out->tm_resend = false;

@@ -19,7 +19,6 @@
 
 #include "ackfilter.h"
 #include "events.h"
-#include "lib/clock.h"
 #include "local_reply.h"
 #include "tag.h"
 #include "tm.h"
@@ -199,7 +198,7 @@ sls_tm_match(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 
 	if (h->tm == NULL || msg->err != SLS_E_NONE || !msg->addressable)
 		return SLS_TM_PASS;
-	now = sls_now_ms();
+	now = req->now_ms;
 	if (sls_tmtable_idle(h->tm, now))
 		return SLS_TM_PASS;
 	out->tm_kpos = pos_key(h, msg);
@@ -291,7 +290,7 @@ sls_tm_store(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 		stateless(h, req, out);
 		return;
 	}
-	now = sls_now_ms();
+	now = req->now_ms;
 	describe(h, req, out, now, &n);
 	switch (sls_tmtable_insert(h->tm, &n, now, &idx, &dup)) {
 	case SLS_TM_PUT_NEW:

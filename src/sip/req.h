@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/socket.h>
 
 #include "sip.h"
@@ -55,6 +56,8 @@ typedef struct sls_req {
 	sls_str_t rr;		/* reply reason, once chosen */
 
 	enum sls_err err;	/* last internal error */
+	uint64_t now_ms;	/* when it is handled (lib/clock.h): one
+				   clock read serves every table it meets */
 
 	char scratch[SLS_REQ_SCRATCH];
 	size_t scratch_used;
