@@ -117,6 +117,20 @@ source_matches(const sls_route_t *r, const sls_req_t *req)
 	return false;
 }
 
+/* The conditions routes and onreply_routes share: source, headers. */
+static bool
+source_and_headers(const sls_route_t *r, const sls_req_t *req)
+{
+	size_t i;
+
+	if (r->nsources > 0 && !source_matches(r, req))
+		return false;
+	for (i = 0; i < r->nheaders; i++)
+		if (!header_matches(&req->msg, &r->headers[i]))
+			return false;
+	return true;
+}
+
 /*
  * A route with error = true sees only failed requests; one without sees
  * only sound ones, except a route whose final action is drop: it takes
@@ -131,7 +145,6 @@ sls_route_matches(const sls_route_t *r, const sls_req_t *req)
 	const sls_msg_t *msg = &req->msg;
 	bool failed = msg->err != SLS_E_NONE;
 	enum part ok = P_ALL;
-	size_t i;
 
 	if (r->match_error != failed) {
 		if (!failed || r->action != SLS_ACT_DROP)
@@ -150,23 +163,26 @@ sls_route_matches(const sls_route_t *r, const sls_req_t *req)
 	if (r->to_re != NULL && (ok <= P_TO ||
 	    !regex_match(r->to_re, msg->to.uri)))
 		return false;
-	if (r->nsources > 0 && !source_matches(r, req))
-		return false;
-	for (i = 0; i < r->nheaders; i++)
-		if (!header_matches(msg, &r->headers[i]))
-			return false;
-	return true;
+	return source_and_headers(r, req);
+}
+
+/* The first of routes[0..n) that matches, in file order. */
+static const sls_route_t *
+first(const sls_route_t *routes, size_t n, const sls_req_t *req,
+    bool (*matches)(const sls_route_t *, const sls_req_t *))
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (matches(&routes[i], req))
+			return &routes[i];
+	return NULL;
 }
 
 const sls_route_t *
 sls_route_find(const sls_route_t *routes, size_t n, const sls_req_t *req)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (sls_route_matches(&routes[i], req))
-			return &routes[i];
-	return NULL;
+	return first(routes, n, req, sls_route_matches);
 }
 
 /*
@@ -190,21 +206,11 @@ sls_onreply_matches(const sls_route_t *r, const sls_req_t *req)
 	}
 	if (r->nmethods > 0 && !method_matches(r, msg->cseq_method))
 		return false;
-	if (r->nsources > 0 && !source_matches(r, req))
-		return false;
-	for (i = 0; i < r->nheaders; i++)
-		if (!header_matches(msg, &r->headers[i]))
-			return false;
-	return true;
+	return source_and_headers(r, req);
 }
 
 const sls_route_t *
 sls_onreply_find(const sls_route_t *routes, size_t n, const sls_req_t *req)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (sls_onreply_matches(&routes[i], req))
-			return &routes[i];
-	return NULL;
+	return first(routes, n, req, sls_onreply_matches);
 }
