@@ -18,6 +18,7 @@
 #include "core/tag.h"
 #include "shm/segment.h"
 #include "testaddr.h"
+#include "core/handler_fixture.h"
 
 #ifndef SLS_TOP_SRCDIR
 #error "SLS_TOP_SRCDIR must name the source top directory"
@@ -28,52 +29,18 @@ static const char *const samples[] = {
 	SLS_TOP_SRCDIR "/etc/slserver-dev.conf",
 };
 
-static sls_conf_t *conf;
-static sls_shm_t shm;
-static sls_tagkey_t tagkey, tablekey;
-static sls_handler_t h;
-static sls_req_t req;
-static char outbuf[65536];
-static sls_out_t out;
 
 static void
 load(const char *path)
 {
-	sls_errlist_t errs = { NULL, 0 }, warns = { NULL, 0 };
-	size_t i;
-
-	if (sls_conf_load(path, &conf, &errs, &warns) < 0) {
-		for (i = 0; i < errs.n; i++)
-			fprintf(stderr, "%s\n", errs.msg[i]);
-		ck_abort_msg("%s does not load", path);
-	}
-	sls_errlist_free(&errs);
-	sls_errlist_free(&warns);
-	/* The table size does not matter here: keep the mapping small. */
-	ck_assert_int_eq(sls_shm_create(&shm, 1024), 0);
-	sls_tag_init(&tagkey, "secret");
-	sls_tag_init(&tablekey, "");
-	h.conf = conf;
-	h.stats = &shm.stats[0];
-	h.sigtable = shm.sigtable;
-	h.tagkey = &tagkey;
-	h.tablekey = &tablekey;
-	out.buf = outbuf;
-	out.cap = sizeof(outbuf);
+	fixture_conf_file(path);
+	fixture_start(0, 0);
 }
 
 static void
 unload(void)
 {
-	sls_conf_free(conf);
-	conf = NULL;
-	sls_shm_destroy(&shm);
-}
-
-static uint64_t
-st(enum sls_stat_id id)
-{
-	return atomic_load(&shm.stats[0].v[id]);
+	fixture_free();
 }
 
 /* Handle text as a datagram from 192.0.2.7:5062; true if answered. */

@@ -22,6 +22,7 @@
 #include "route/tmpl.h"
 #include "shm/segment.h"
 #include "testaddr.h"
+#include "handler_fixture.h"
 
 static const char *CONF_TEXT =
     "listen = {\"udp:127.0.0.1:5060\"}\n"
@@ -65,49 +66,18 @@ static const char *CONF_TEXT =
     "  sl_forward_reply = \"$hdr(X-New)\"\n"
     "}\n";
 
-static sls_conf_t *conf;
-static sls_shm_t shm;
-static sls_tagkey_t tagkey, tablekey;
-static sls_handler_t h;
-static sls_req_t req;
-static char outbuf[65536];
-static sls_out_t out;
 
 static void
 setup(void)
 {
-	sls_errlist_t errs = { NULL, 0 };
-	size_t i;
-
-	if (sls_conf_load_buf(CONF_TEXT, "test.conf", &conf, &errs,
-	    NULL) < 0) {
-		for (i = 0; i < errs.n; i++)
-			fprintf(stderr, "%s\n", errs.msg[i]);
-		ck_abort_msg("config does not load");
-	}
-	ck_assert_int_eq(sls_shm_create(&shm, conf->sl.table_size), 0);
-	sls_tag_init(&tagkey, "secret");
-	sls_tag_init(&tablekey, "");
-	h.conf = conf;
-	h.stats = &shm.stats[0];
-	h.sigtable = shm.sigtable;
-	h.tagkey = &tagkey;
-	h.tablekey = &tablekey;
-	out.buf = outbuf;
-	out.cap = sizeof(outbuf);
+	fixture_conf(CONF_TEXT);
+	fixture_start(0, 0);
 }
 
 static void
 teardown(void)
 {
-	sls_conf_free(conf);
-	sls_shm_destroy(&shm);
-}
-
-static uint64_t
-st(enum sls_stat_id id)
-{
-	return atomic_load(&shm.stats[0].v[id]);
+	fixture_free();
 }
 
 /* Handle text from ip:port, arriving at 127.0.0.1:5060; send it. */

@@ -21,16 +21,10 @@
 #include "lib/clock.h"
 #include "shm/segment.h"
 #include "testaddr.h"
+#include "handler_fixture.h"
 
 #define NAME	"limits.conf"
 
-static sls_conf_t *conf;
-static sls_shm_t shm;
-static sls_tagkey_t tagkey, tablekey;
-static sls_handler_t h;
-static sls_req_t req;
-static char outbuf[65536];
-static sls_out_t out;
 
 static sls_conf_t *
 load(const char *text)
@@ -60,33 +54,14 @@ start(const char *limits)
 	    "  sl_send_reply = \"200 OK\"\n"
 	    "}\n", limits);
 	conf = load(text);
-	ck_assert_int_eq(sls_shm_create_sized(&shm, &(sls_shm_sizing_t){
-	    1024, conf->limits.table_size, conf->tm.table_size }), 0);
-	sls_tag_init(&tagkey, "secret");
-	sls_tag_init(&tablekey, "");
-	memset(&h, 0, sizeof(h));
-	h.conf = conf;
-	h.stats = &shm.stats[0];
-	h.sigtable = shm.sigtable;
+	fixture_start(0, 0);
 	h.srctable = shm.srctable;
-	h.tagkey = &tagkey;
-	h.tablekey = &tablekey;
-	out.buf = outbuf;
-	out.cap = sizeof(outbuf);
 }
 
 static void
 teardown(void)
 {
-	sls_conf_free(conf);
-	conf = NULL;
-	sls_shm_destroy(&shm);
-}
-
-static uint64_t
-st(enum sls_stat_id id)
-{
-	return atomic_load(&shm.stats[0].v[id]);
+	fixture_free();
 }
 
 /* One datagram from ip; true when it was answered. */

@@ -19,6 +19,7 @@
 #include "core/tag.h"
 #include "shm/segment.h"
 #include "testaddr.h"
+#include "handler_fixture.h"
 
 static const char *CONF_TEXT =
     "listen = {\"udp:127.0.0.1:5060\"}\n"
@@ -46,43 +47,22 @@ static const char *CONF_TEXT =
 
 enum { SCANNERS, KEEPALIVE, EXPLAIN, BROKEN, REST, NROUTES };
 
-static sls_conf_t *conf;
-static sls_shm_t shm;
-static sls_tagkey_t tagkey, tablekey;
-static sls_handler_t h;
-static sls_req_t req;
-static char outbuf[65536];
-static sls_out_t out;
 
 static void
 setup(void)
 {
-	sls_errlist_t errs = { NULL, 0 };
-
-	ck_assert_int_eq(sls_conf_load_buf(CONF_TEXT, "test.conf", &conf,
-	    &errs, NULL), 0);
+	fixture_conf(CONF_TEXT);
 	ck_assert_uint_eq(conf->nroutes, NROUTES);
-	ck_assert_int_eq(sls_shm_create(&shm, conf->sl.table_size), 0);
+	fixture_start(3, 0);
 	atomic_store(&shm.hdr->generation, 1);
 	ck_assert_uint_eq(sls_route_counters_assign(&shm, conf, 1, 1), 0);
-	sls_tag_init(&tagkey, "secret");
-	sls_tag_init(&tablekey, "");
-	memset(&h, 0, sizeof(h));
-	h.conf = conf;
-	h.stats = &shm.stats[3];
-	h.sigtable = shm.sigtable;
-	h.tagkey = &tagkey;
-	h.tablekey = &tablekey;
 	h.routes = sls_routestats_block(shm.routestats, 3);
-	out.buf = outbuf;
-	out.cap = sizeof(outbuf);
 }
 
 static void
 teardown(void)
 {
-	sls_conf_free(conf);
-	sls_shm_destroy(&shm);
+	fixture_free();
 }
 
 /* Counter what of route i, as readers see it. */

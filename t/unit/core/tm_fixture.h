@@ -19,6 +19,7 @@
 #include "core/tag.h"
 #include "shm/segment.h"
 #include "testaddr.h"
+#include "handler_fixture.h"
 
 static const char *TM_CONF =
     "listen = {\"udp:127.0.0.1:5060\"}\n"
@@ -51,13 +52,6 @@ static const char *TM_CONF =
     "  method = {\"CANCEL\"}\n"
     "  sl_send_reply = \"481 Call/Transaction Does Not Exist\"\n}\n";
 
-static sls_conf_t *conf;
-static sls_shm_t shm;
-static sls_tagkey_t tagkey, tablekey;
-static sls_handler_t h;
-static sls_req_t req;
-static char outbuf[65536];
-static sls_out_t out;
 static unsigned wakes;
 
 static void
@@ -70,33 +64,12 @@ count_wake(void *arg)
 static void
 load_conf(const char *text, uint32_t tm_size)
 {
-	sls_errlist_t errs = { NULL, 0 };
-	sls_shm_sizing_t z;
-	size_t i;
-
-	if (sls_conf_load_buf(text, "test.conf", &conf, &errs, NULL) < 0) {
-		for (i = 0; i < errs.n; i++)
-			fprintf(stderr, "%s\n", errs.msg[i]);
-		ck_abort_msg("config does not load");
-	}
-	z.table_size = conf->sl.table_size;
-	z.src_size = conf->limits.table_size;
-	z.tm_size = tm_size;
-	ck_assert_int_eq(sls_shm_create_sized(&shm, &z), 0);
-	sls_tag_init(&tagkey, "secret");
-	sls_tag_init(&tablekey, "");
-	memset(&h, 0, sizeof(h));
-	h.conf = conf;
-	h.stats = &shm.stats[0];
-	h.sigtable = shm.sigtable;
-	h.tagkey = &tagkey;
-	h.tablekey = &tablekey;
+	fixture_conf(text);
+	fixture_start(0, tm_size);
 	h.tm = shm.tm;
 	h.sock = 0;
 	h.tm_wake = count_wake;
 	wakes = 0;
-	out.buf = outbuf;
-	out.cap = sizeof(outbuf);
 }
 
 static void
@@ -108,17 +81,7 @@ setup(void)
 static void
 teardown(void)
 {
-	sls_conf_free(conf);
-	sls_shm_destroy(&shm);
-}
-
-static uint64_t
-st(enum sls_stat_id id)
-{
-	uint64_t v[SLS_ST_COUNT];
-
-	sls_stats_sum(shm.stats, SLS_STATS_SLOTS, v);
-	return v[id];
+	fixture_free();
 }
 
 /* Handle text as a datagram from 192.0.2.7:port; the reply in outbuf. */
