@@ -29,9 +29,10 @@
  * 5: source table (limits), its size in the header, core:limited and
  * the other counters of SPEC 9. 6: a heartbeat in the worker status
  * words. 7: forwarding counters. 8: transaction table, its size in the
- * header, a stats slot for the timer process.
+ * header, a stats slot for the timer process. 9: the signature table's
+ * mark for to-tags not of our making.
  */
-#define SLS_SHM_VERSION	8
+#define SLS_SHM_VERSION	9
 #define SLS_MAX_WORKERS	256
 
 /*

@@ -143,12 +143,25 @@ sls_sigtable_init(sls_sigtable_t *t, uint32_t size)
 
 	t->size = size;
 	t->mask = size - 1;
+	atomic_init(&t->other_tags_until_ms, 0);
 	for (i = 0; i < size; i++) {
 		atomic_init(&t->slot[i].seq, 0);
 		atomic_init(&t->slot[i].key, 0);
 		atomic_init(&t->slot[i].tag_hash, 0);
 		atomic_init(&t->slot[i].expires_ms, 0);
 	}
+}
+
+void
+sls_sigtable_hold_other_tags(sls_sigtable_t *t, uint64_t until_ms)
+{
+	uint64_t cur = atomic_load_explicit(&t->other_tags_until_ms,
+	    memory_order_relaxed);
+
+	while (cur < until_ms &&
+	    !atomic_compare_exchange_weak_explicit(&t->other_tags_until_ms,
+	    &cur, until_ms, memory_order_relaxed, memory_order_relaxed))
+		;
 }
 
 enum sls_sig_put

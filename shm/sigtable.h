@@ -41,6 +41,12 @@ typedef struct sls_sig_entry {
 typedef struct sls_sigtable {
 	uint32_t size;			/* slots, power of two */
 	uint32_t mask;
+	/*
+	 * CLOCK_MONOTONIC ms until which an entry may hold a to-tag that
+	 * slserver did not make (a reply to a request that already had
+	 * one); raised only, by sls_sigtable_hold_other_tags.
+	 */
+	_Atomic uint64_t other_tags_until_ms;
 	sls_sig_entry_t slot[];
 } sls_sigtable_t;
 
@@ -80,6 +86,21 @@ enum sls_sig_put sls_sigtable_put(sls_sigtable_t *t, uint64_t key,
  */
 enum sls_sig_result sls_sigtable_lookup(sls_sigtable_t *t, uint64_t key,
     uint64_t tag_hash, uint64_t now_ms);
+/*
+ * Entries with to-tags not of our making may be looked up until until_ms;
+ * never lowers the mark. The ACK filter skips the table for an ACK whose
+ * to-tag cannot be ours once sls_sigtable_other_tags(t, now) is false:
+ * in a forwarder that is every ACK it passes on, each a cold look-up.
+ */
+void sls_sigtable_hold_other_tags(sls_sigtable_t *t, uint64_t until_ms);
+
+static inline bool
+sls_sigtable_other_tags(sls_sigtable_t *t, uint64_t now_ms)
+{
+	return now_ms < atomic_load_explicit(&t->other_tags_until_ms,
+	    memory_order_relaxed);
+}
+
 /* Live (unexpired) entries; a scan, for the admin commands only. */
 uint32_t sls_sigtable_used(const sls_sigtable_t *t, uint64_t now_ms);
 

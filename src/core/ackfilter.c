@@ -14,7 +14,23 @@
 void
 sls_ack_remember(const sls_handler_t *h, sls_req_t *req, sls_str_t to_tag)
 {
+	sls_ack_other_tag(h, req, to_tag);
 	sls_ack_remember_hash(h, req, sls_tag_hash(h->tablekey, to_tag));
+}
+
+/*
+ * A to-tag we did not make must be looked up for its ACK; so, for a while
+ * after it is remembered, must every other tag not shaped like ours. The
+ * mark lasts twice ack_timeout: an ACK up to ack_timeout too late is
+ * still counted as late.
+ */
+void
+sls_ack_other_tag(const sls_handler_t *h, const sls_req_t *req,
+    sls_str_t to_tag)
+{
+	if (!sls_tag_may_be_ours(to_tag))
+		sls_sigtable_hold_other_tags(h->sigtable, req->now_ms +
+		    2 * (uint64_t)h->conf->sl.ack_timeout * 1000);
 }
 
 void
@@ -39,7 +55,8 @@ sls_ack_absorb(const sls_handler_t *h, sls_req_t *req)
 	const sls_msg_t *msg = &req->msg;
 	enum sls_sig_result r = SLS_SIG_MISS;
 
-	if (msg->to.has_tag)
+	if (msg->to.has_tag && (sls_tag_may_be_ours(msg->to.tag) ||
+	    sls_sigtable_other_tags(h->sigtable, req->now_ms)))
 		r = sls_sigtable_lookup(h->sigtable,
 		    sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
 		    msg->cseq_num), sls_tag_hash(h->tablekey, msg->to.tag),

@@ -17,9 +17,18 @@
 /* Remember the to-tag of a final reply to an INVITE for its ACK. */
 void sls_ack_remember(const sls_handler_t *h, sls_req_t *req,
     sls_str_t to_tag);
-/* The same, given the hash of the to-tag (sls_tag_hash, table key). */
+/*
+ * The same, given the hash of the to-tag (sls_tag_hash, table key); the
+ * caller has passed the tag itself to sls_ack_other_tag.
+ */
 void sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
     uint64_t tag_hash);
+/*
+ * Note a to-tag that sls_ack_remember_hash will remember: when it is not
+ * of our making, ACKs with such tags are looked up for a while.
+ */
+void sls_ack_other_tag(const sls_handler_t *h, const sls_req_t *req,
+    sls_str_t to_tag);
 /*
  * True when the ACK answers a reply of ours and is absorbed (counted, and
  * event_route "sl:filtered-ack" run); else counted as passed.

@@ -63,10 +63,12 @@ sls_sl_reply(const sls_handler_t *h, sls_req_t *req, int code,
 	if (msg->method_id == SLS_M_INVITE && code >= 200 && tag.len > 0) {
 		/* tm: a reply kept in a transaction has its ACK absorbed
 		   there; sls_tm_store remembers it if it cannot keep it. */
-		if (out->tm_keep)
+		if (out->tm_keep) {
+			sls_ack_other_tag(h, req, tag);
 			out->tm_tag_hash = sls_tag_hash(h->tablekey, tag);
-		else
+		} else {
 			sls_ack_remember(h, req, tag);
+		}
 	}
 	return true;
 }

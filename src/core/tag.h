@@ -8,6 +8,7 @@
 #ifndef SLS_TAG_H
 #define SLS_TAG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "lib/siphash.h"
@@ -29,6 +30,16 @@ void sls_tag_init(sls_tagkey_t *k, const char *secret);
 /* Write the tag of msg into out (SLS_TAG_LEN bytes, no NUL). */
 void sls_tag_make(const sls_tagkey_t *k, const sls_msg_t *msg,
     char out[SLS_TAG_LEN]);
+/*
+ * Could tag have come from sls_tag_make, under any key? Shape only: a
+ * tag that is not is certainly someone else's.
+ */
+static inline bool
+sls_tag_may_be_ours(sls_str_t tag)
+{
+	return tag.len == SLS_TAG_LEN && tag.s[SLS_TAG_PREFIX_LEN] == '.';
+}
+
 /* Hash of a to-tag, as the signature table stores it (never 0). */
 uint64_t sls_tag_hash(const sls_tagkey_t *k, sls_str_t tag);
 /* Key of a transaction in the signature table (never 0). */

@@ -14,6 +14,8 @@
 
 #include "conf/conf.h"
 #include "core/pipeline.h"
+#include "lib/clock.h"
+#include "shm/sigtable.h"
 #include "shm/segment.h"
 #include "core/tag.h"
 #include "testaddr.h"
@@ -449,6 +451,66 @@ START_TEST(foreign_ack_passes)
 }
 END_TEST
 
+/* The entry a reply with to-tag tag left for this file's requests. */
+static void
+put_entry(const char *tag, uint64_t expires_ms)
+{
+	sls_str_t callid = sls_str_c("call-1@example.com");
+	sls_str_t from_tag = sls_str_c("ft1");
+
+	sls_sigtable_insert(h.sigtable,
+	    sls_sig_key(&tablekey, callid, from_tag, 1),
+	    sls_tag_hash(&tablekey, sls_str_c(tag)), sls_now_ms(), expires_ms);
+}
+
+/*
+ * Only a reply whose to-tag is not of our making opens the table to ACKs
+ * with such tags, for twice ack_timeout (5 s here): a forwarder's ACKs,
+ * all with others' tags, never touch the table.
+ */
+START_TEST(other_tags_mark)
+{
+	uint64_t t0, t1, mark;
+
+	ck_assert(handle(request("INVITE", "sip:busy@127.0.0.1", NULL,
+	    "z9hG4bKp", NULL)));
+	ck_assert(!sls_sigtable_other_tags(h.sigtable, sls_now_ms()));
+	t0 = sls_now_ms();
+	ck_assert(handle(request("INVITE", "sip:busy@127.0.0.1", "theirs",
+	    "z9hG4bKq", NULL)));
+	t1 = sls_now_ms();
+	mark = atomic_load(&h.sigtable->other_tags_until_ms);
+	ck_assert_uint_ge(mark, t0 + 10000);
+	ck_assert_uint_le(mark, t1 + 10000);
+	/* never lowered */
+	sls_sigtable_hold_other_tags(h.sigtable, t0);
+	ck_assert_uint_eq(atomic_load(&h.sigtable->other_tags_until_ms), mark);
+}
+END_TEST
+
+/* An ACK with another's to-tag is looked up only while the mark is up. */
+START_TEST(other_tag_ack_needs_mark)
+{
+	const char *ack = request("ACK", "sip:busy@127.0.0.1", "theirs",
+	    "z9hG4bKr", NULL);
+	uint64_t now = sls_now_ms();
+
+	put_entry("theirs", now + 60000);
+	ck_assert(!handle(ack));
+	ck_assert_uint_eq(st(SLS_ST_RCV_ACKS), 0);
+	ck_assert_uint_eq(st(SLS_ST_ACKS_PASSED), 1);
+	sls_sigtable_hold_other_tags(h.sigtable, now + 60000);
+	ck_assert(!handle(ack));
+	ck_assert_uint_eq(st(SLS_ST_RCV_ACKS), 1);
+	ck_assert_uint_eq(st(SLS_ST_ACKS_PASSED), 1);
+	/* an expired entry: late while the mark is up */
+	put_entry("theirs", 1);
+	ck_assert(!handle(ack));
+	ck_assert_uint_eq(st(SLS_ST_ACKS_LATE), 1);
+	ck_assert_uint_eq(st(SLS_ST_ACKS_PASSED), 2);
+}
+END_TEST
+
 START_TEST(same_request_same_tag)
 {
 	char tag[128];
@@ -491,6 +553,8 @@ main(void)
 	tcase_add_test(tc, ack_of_200_new_branch);
 	tcase_add_test(tc, ack_of_reinvite_reply);
 	tcase_add_test(tc, foreign_ack_passes);
+	tcase_add_test(tc, other_tags_mark);
+	tcase_add_test(tc, other_tag_ack_needs_mark);
 	tcase_add_test(tc, same_request_same_tag);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
