@@ -194,7 +194,8 @@ sls_sigtable_put(sls_sigtable_t *t, uint64_t key, uint64_t tag_hash,
 		}
 		pick = same >= 0 ? same : avail >= 0 ? avail : oldest;
 		if (pick < 0) {
-			sls_cpu_relax();	/* the whole window is being written */
+			/* the whole window is being written */
+			sls_cpu_relax();
 			continue;
 		}
 		idx = (base + (uint32_t)pick) & t->mask;

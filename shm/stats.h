@@ -16,11 +16,13 @@
 	X(SLS_ST_1XX, "sl", "1xx_replies", "local replies with code 100..199") \
 	X(SLS_ST_200, "sl", "200_replies", "local replies with code 200") \
 	X(SLS_ST_202, "sl", "202_replies", "local replies with code 202") \
-	X(SLS_ST_2XX, "sl", "2xx_replies", "local replies with another 2xx code") \
+	X(SLS_ST_2XX, "sl", "2xx_replies", \
+	    "local replies with another 2xx code") \
 	X(SLS_ST_300, "sl", "300_replies", "local replies with code 300") \
 	X(SLS_ST_301, "sl", "301_replies", "local replies with code 301") \
 	X(SLS_ST_302, "sl", "302_replies", "local replies with code 302") \
-	X(SLS_ST_3XX, "sl", "3xx_replies", "local replies with another 3xx code") \
+	X(SLS_ST_3XX, "sl", "3xx_replies", \
+	    "local replies with another 3xx code") \
 	X(SLS_ST_400, "sl", "400_replies", "local replies with code 400") \
 	X(SLS_ST_401, "sl", "401_replies", "local replies with code 401") \
 	X(SLS_ST_403, "sl", "403_replies", "local replies with code 403") \
@@ -28,40 +30,67 @@
 	X(SLS_ST_407, "sl", "407_replies", "local replies with code 407") \
 	X(SLS_ST_408, "sl", "408_replies", "local replies with code 408") \
 	X(SLS_ST_483, "sl", "483_replies", "local replies with code 483") \
-	X(SLS_ST_4XX, "sl", "4xx_replies", "local replies with another 4xx code") \
+	X(SLS_ST_4XX, "sl", "4xx_replies", \
+	    "local replies with another 4xx code") \
 	X(SLS_ST_500, "sl", "500_replies", "local replies with code 500") \
-	X(SLS_ST_5XX, "sl", "5xx_replies", "local replies with another 5xx code") \
+	X(SLS_ST_5XX, "sl", "5xx_replies", \
+	    "local replies with another 5xx code") \
 	X(SLS_ST_6XX, "sl", "6xx_replies", "local replies with code 600..699") \
-	X(SLS_ST_XXX, "sl", "xxx_replies", "local replies with any other code") \
+	X(SLS_ST_XXX, "sl", "xxx_replies", \
+	    "local replies with any other code") \
 	X(SLS_ST_SENT, "sl", "sent_replies", "local replies sent") \
-	X(SLS_ST_SENT_ERR, "sl", "sent_err_replies", "error replies sent by sl_reply_error") \
+	X(SLS_ST_SENT_ERR, "sl", "sent_err_replies", \
+	    "error replies sent by sl_reply_error") \
 	X(SLS_ST_FAILURES, "sl", "failures", "reply attempts that failed") \
-	X(SLS_ST_RCV_ACKS, "sl", "received_ACKs", "ACKs absorbed by the filter") \
-	X(SLS_ST_ACKS_PASSED, "sl", "acks_passed", "ACKs not absorbed, passed to the routes") \
-	X(SLS_ST_ACKS_LATE, "sl", "acks_late", "ACKs whose table entry had expired") \
-	X(SLS_ST_RCV_REQUESTS, "core", "rcv_requests", "SIP requests received") \
+	X(SLS_ST_RCV_ACKS, "sl", "received_ACKs", \
+	    "ACKs absorbed by the filter") \
+	X(SLS_ST_ACKS_PASSED, "sl", "acks_passed", \
+	    "ACKs not absorbed, passed to the routes") \
+	X(SLS_ST_ACKS_LATE, "sl", "acks_late", \
+	    "ACKs whose table entry had expired") \
+	X(SLS_ST_RCV_REQUESTS, "core", "rcv_requests", \
+	    "SIP requests received") \
 	X(SLS_ST_RCV_REPLIES, "core", "rcv_replies", "SIP responses received") \
-	X(SLS_ST_DROP_REQUESTS, "core", "drop_requests", "requests dropped without a reply") \
-	X(SLS_ST_ERR_REQUESTS, "core", "err_requests", "requests that failed the basic checks") \
-	X(SLS_ST_OVERSIZE, "core", "oversize", "datagrams larger than max_message") \
-	X(SLS_ST_WORKER_RESTARTS, "core", "worker_restarts", "workers respawned after dying") \
+	X(SLS_ST_DROP_REQUESTS, "core", "drop_requests", \
+	    "requests dropped without a reply") \
+	X(SLS_ST_ERR_REQUESTS, "core", "err_requests", \
+	    "requests that failed the basic checks") \
+	X(SLS_ST_OVERSIZE, "core", "oversize", \
+	    "datagrams larger than max_message") \
+	X(SLS_ST_WORKER_RESTARTS, "core", "worker_restarts", \
+	    "workers respawned after dying") \
 	X(SLS_ST_RELOADS, "core", "reloads", "successful reloads") \
-	X(SLS_ST_RELOAD_FAILURES, "core", "reload_failures", "refused reloads") \
+	X(SLS_ST_RELOAD_FAILURES, "core", "reload_failures", \
+	    "refused reloads") \
 	X(SLS_ST_FWD_REQUESTS, "core", "fwd_requests", "requests forwarded") \
-	X(SLS_ST_FWD_REPLIES, "core", "fwd_replies", "replies forwarded upstream") \
-	X(SLS_ST_DROP_REPLIES, "core", "drop_replies", "replies dropped: not ours, unaddressable, or drop") \
-	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", "live signature entries evicted") \
-	X(SLS_ST_LIMITED, "core", "limited", "requests dropped: their source is blocked (limits)") \
-	X(SLS_ST_BLOCKS, "core", "blocks", "blocks started: a source went over limits.rate") \
-	X(SLS_ST_ERR_LIMITED, "core", "error_replies_limited", "automatic error replies not sent: over limits.error_rate") \
-	X(SLS_ST_SRCTABLE_EVICTIONS, "shm", "srctable_evictions", "sources evicted from a full source table window") \
-	X(SLS_ST_TM_UAS, "tm", "UAS_transactions", "server transactions created") \
-	X(SLS_ST_TM_RPL_SENT, "tm", "rpl_sent", "stateful replies sent (first sends)") \
-	X(SLS_ST_TM_RETRANS, "tm", "retransmissions", "final replies retransmitted by the timers") \
-	X(SLS_ST_TM_ABSORBED, "tm", "absorbed", "request retransmissions answered from the table") \
-	X(SLS_ST_TM_TIMEOUTS, "tm", "timeouts", "INVITE transactions ended without their ACK") \
-	X(SLS_ST_TM_TABLE_FULL, "tm", "table_full", "stateful replies sent statelessly: table full") \
-	X(SLS_ST_TM_TOO_LARGE, "tm", "reply_too_large", "stateful replies sent statelessly: larger than a slot")
+	X(SLS_ST_FWD_REPLIES, "core", "fwd_replies", \
+	    "replies forwarded upstream") \
+	X(SLS_ST_DROP_REPLIES, "core", "drop_replies", \
+	    "replies dropped: not ours, unaddressable, or drop") \
+	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", \
+	    "live signature entries evicted") \
+	X(SLS_ST_LIMITED, "core", "limited", \
+	    "requests dropped: their source is blocked (limits)") \
+	X(SLS_ST_BLOCKS, "core", "blocks", \
+	    "blocks started: a source went over limits.rate") \
+	X(SLS_ST_ERR_LIMITED, "core", "error_replies_limited", \
+	    "automatic error replies not sent: over limits.error_rate") \
+	X(SLS_ST_SRCTABLE_EVICTIONS, "shm", "srctable_evictions", \
+	    "sources evicted from a full source table window") \
+	X(SLS_ST_TM_UAS, "tm", "UAS_transactions", \
+	    "server transactions created") \
+	X(SLS_ST_TM_RPL_SENT, "tm", "rpl_sent", \
+	    "stateful replies sent (first sends)") \
+	X(SLS_ST_TM_RETRANS, "tm", "retransmissions", \
+	    "final replies retransmitted by the timers") \
+	X(SLS_ST_TM_ABSORBED, "tm", "absorbed", \
+	    "request retransmissions answered from the table") \
+	X(SLS_ST_TM_TIMEOUTS, "tm", "timeouts", \
+	    "INVITE transactions ended without their ACK") \
+	X(SLS_ST_TM_TABLE_FULL, "tm", "table_full", \
+	    "stateful replies sent statelessly: table full") \
+	X(SLS_ST_TM_TOO_LARGE, "tm", "reply_too_large", \
+	    "stateful replies sent statelessly: larger than a slot")
 
 enum sls_stat_id {
 #define SLS_STAT_ENUM(id, g, n, h) id,

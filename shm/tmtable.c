@@ -362,7 +362,8 @@ sls_tmtable_seq(sls_tmtable_t *t, uint32_t idx)
 bool
 sls_tmtable_claim(sls_tmtable_t *t, uint32_t idx, uint64_t seen_seq)
 {
-	uint64_t mine = (seen_seq & SEQ_VMASK) | sls_owner_pid() << 1 | SEQ_LOCKED;
+	uint64_t mine = (seen_seq & SEQ_VMASK) | sls_owner_pid() << 1 |
+	    SEQ_LOCKED;
 
 	if ((seen_seq & SEQ_LOCKED) != 0)
 		return false;

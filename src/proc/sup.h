@@ -94,7 +94,7 @@ typedef struct sup {
 	size_t nlistens;
 	int *shared;
 	int *rport;
-	unsigned nrport;	/* workers the reuseport sockets were made for */
+	unsigned nrport;	/* workers the reuseport sockets are for */
 	struct sockaddr_storage *local;	/* getsockname of each listen */
 
 	worker_t w[SLS_STATS_SLOTS - 1];	/* indexed by stats slot */

@@ -13,9 +13,9 @@
 
 typedef struct sls_sup_opts {
 	const char *conf_path;
-	const char *pidfile;	/* -P, overrides the config; NULL if not given */
+	const char *pidfile;	/* -P, overrides the config; NULL if none */
 	int log_level;		/* -l / -d, overrides the config; -1 if not */
-	int ready_fd;		/* written once ready (daemon mode); -1 if none */
+	int ready_fd;		/* written once ready (daemon mode), or -1 */
 	bool log_stderr;	/* -d: the log goes to stderr, not syslog */
 } sls_sup_opts_t;
 

@@ -416,7 +416,8 @@ worker_died(sup_t *s, worker_t *w, int status)
 	if (recent_deaths(w, now) > DEATH_LIMIT) {
 		sls_log(LOG_ERR, "%s (pid %d) %s; it died more than %d times "
 		    "in %d s, not restarting it for %u s", who, (int)pid, cause,
-		    DEATH_LIMIT, DEATH_WINDOW_MS / 1000, throttle(w, now) / 1000);
+		    DEATH_LIMIT, DEATH_WINDOW_MS / 1000,
+		    throttle(w, now) / 1000);
 		return;
 	}
 	sls_log(LOG_NOTICE, "%s (pid %d) %s; restarting", who, (int)pid,
