@@ -69,6 +69,8 @@
 	    "replies dropped: not ours, unaddressable, or drop") \
 	X(SLS_ST_SIGTABLE_EVICTIONS, "shm", "sigtable_evictions", \
 	    "live signature entries evicted") \
+	X(SLS_ST_SIGTABLE_DROPS, "shm", "sigtable_drops", \
+	    "signature entries not stored: every slot was being written") \
 	X(SLS_ST_LIMITED, "core", "limited", \
 	    "requests dropped: their source is blocked (limits)") \
 	X(SLS_ST_BLOCKS, "core", "blocks", \

@@ -43,9 +43,18 @@ sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
 	key = sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
 	    msg->cseq_num);
 	now = req->now_ms;
-	if (sls_sigtable_insert(h->sigtable, key, tag_hash, now,
-	    now + (uint64_t)h->conf->sl.ack_timeout * 1000))
+	switch (sls_sigtable_put(h->sigtable, key, tag_hash, now,
+	    now + (uint64_t)h->conf->sl.ack_timeout * 1000)) {
+	case SLS_PUT_EVICTED:
 		sls_stat_inc(h->stats, SLS_ST_SIGTABLE_EVICTIONS);
+		break;
+	case SLS_PUT_DROPPED:
+		/* its ACK will be passed, not absorbed */
+		sls_stat_inc(h->stats, SLS_ST_SIGTABLE_DROPS);
+		break;
+	default:
+		break;
+	}
 }
 
 /* The ACK filter; true when the ACK is ours and absorbed. */

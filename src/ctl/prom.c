@@ -28,6 +28,7 @@
  *   core:reloads                      slserver_reloads_total{result="ok"}
  *   core:reload_failures              slserver_reloads_total{result="failed"}
  *   shm:sigtable_evictions            slserver_sigtable_evictions_total
+ *   shm:sigtable_drops                slserver_sigtable_drops_total
  *   shm:sigtable_used                 slserver_sigtable_used (gauge)
  *   shm:sigtable_size                 slserver_sigtable_size (gauge)
  *   tm:UAS_transactions               slserver_tm_transactions_total
@@ -223,6 +224,11 @@ sls_prom_write(sls_buf_t *out, const uint64_t v[SLS_ST_COUNT],
 	    "Live signature table entries evicted to make room.");
 	sls_buf_printf(out, "slserver_sigtable_evictions_total %" PRIu64 "\n",
 	    v[SLS_ST_SIGTABLE_EVICTIONS]);
+	put_help(out, "slserver_sigtable_drops_total", "counter",
+	    "Signature table entries not stored: every slot of their "
+	    "window was being written.");
+	sls_buf_printf(out, "slserver_sigtable_drops_total %" PRIu64 "\n",
+	    v[SLS_ST_SIGTABLE_DROPS]);
 	put_help(out, "slserver_sigtable_used", "gauge",
 	    "Live (unexpired) signature table entries.");
 	sls_buf_printf(out, "slserver_sigtable_used %" PRIu64 "\n",

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "conf/conf.h"
 #include "core/pipeline.h"
@@ -511,6 +512,31 @@ START_TEST(other_tag_ack_needs_mark)
 }
 END_TEST
 
+/* Every slot the entry could take is being written: dropped, counted. */
+START_TEST(sigtable_drop_counted)
+{
+	uint64_t key = sls_sig_key(&tablekey, sls_str_c("call-1@example.com"),
+	    sls_str_c("ft1"), 1);
+	uint64_t locked = (uint64_t)1 << 32 | (uint64_t)getpid() << 1 | 1;
+	char tag[128];
+	uint32_t i;
+
+	for (i = 0; i < SLS_SIG_WINDOW; i++)
+		atomic_store(&h.sigtable->slot[((uint32_t)key + i) &
+		    h.sigtable->mask].seq, locked);
+	ck_assert(handle(request("INVITE", "sip:busy@127.0.0.1", NULL,
+	    "z9hG4bKs", NULL)));
+	strcpy(tag, reply_to_tag());
+	ck_assert_uint_eq(st(SLS_ST_SIGTABLE_DROPS), 1);
+	ck_assert_uint_eq(st(SLS_ST_SIGTABLE_EVICTIONS), 0);
+	/* so its ACK is passed, not absorbed */
+	ck_assert(!handle(request("ACK", "sip:busy@127.0.0.1", tag,
+	    "z9hG4bKs", NULL)));
+	ck_assert_uint_eq(st(SLS_ST_RCV_ACKS), 0);
+	ck_assert_uint_eq(st(SLS_ST_ACKS_PASSED), 1);
+}
+END_TEST
+
 START_TEST(same_request_same_tag)
 {
 	char tag[128];
@@ -555,6 +581,7 @@ main(void)
 	tcase_add_test(tc, foreign_ack_passes);
 	tcase_add_test(tc, other_tags_mark);
 	tcase_add_test(tc, other_tag_ack_needs_mark);
+	tcase_add_test(tc, sigtable_drop_counted);
 	tcase_add_test(tc, same_request_same_tag);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -621,6 +621,7 @@ START_TEST(test_stats)
 	ck_assert_str_eq(exchange(":stats:r5\nshm\n\n", "r5"),
 	    "200 OK\n"
 	    "shm:sigtable_evictions = 5\n"
+	    "shm:sigtable_drops = 0\n"
 	    "shm:srctable_evictions = 0\n"
 	    "shm:sigtable_used = 3\n"
 	    "shm:sigtable_size = 1024\n");
@@ -646,8 +647,9 @@ START_TEST(test_stats)
 	    "core:fwd_requests = 0\ncore:fwd_replies = 0\n"
 	    "core:drop_replies = 0\ncore:limited = 0\ncore:blocks = 0\n"
 	    "core:error_replies_limited = 0\nshm:sigtable_evictions = 5\n"
-	    "shm:srctable_evictions = 0\nshm:sigtable_used = 3\n"
-	    "shm:sigtable_size = 1024\ntm:UAS_transactions = 0\n") != NULL);
+	    "shm:sigtable_drops = 0\nshm:srctable_evictions = 0\n"
+	    "shm:sigtable_used = 3\nshm:sigtable_size = 1024\n"
+	    "tm:UAS_transactions = 0\n") != NULL);
 	ck_assert(strstr(r, "\ntm:inuse_transactions = 0\n") +
 	    strlen("\ntm:inuse_transactions = 0\n") == r + strlen(r));
 	{

@@ -365,6 +365,11 @@ START_TEST(test_simple_counters)
 	    "entries evicted to make room.\n"
 	    "# TYPE slserver_sigtable_evictions_total counter\n"
 	    "slserver_sigtable_evictions_total 418\n");
+	assert_block("slserver_sigtable_drops_total", 3,
+	    "# HELP slserver_sigtable_drops_total Signature table entries "
+	    "not stored: every slot of their window was being written.\n"
+	    "# TYPE slserver_sigtable_drops_total counter\n"
+	    "slserver_sigtable_drops_total 429\n");
 }
 END_TEST
 
@@ -417,13 +422,14 @@ START_TEST(test_every_counter_exported)
 		"slserver_requests_forwarded_total 385\n",
 		"slserver_replies_forwarded_total 396\n",
 		"slserver_replies_dropped_total 407\n",
+		"slserver_sigtable_drops_total 429\n",
 	};
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		ck_assert_msg(strstr(out.data, names[i]) != NULL,
 		    "missing sample %s", names[i]);
-	/* 20 + 15 + 2 + 1 + 1 + 1 + 1 samples, 21 families. */
+	/* 20 + 16 + 2 + 1 + 1 + 1 + 1 samples, 22 families. */
 	{
 		size_t samples = 0, help = 0, type = 0;
 		const char *p;
@@ -436,9 +442,9 @@ START_TEST(test_every_counter_exported)
 			else
 				samples++;
 		}
-		ck_assert_uint_eq(help, 21);
-		ck_assert_uint_eq(type, 21);
-		ck_assert_uint_eq(samples, 41);
+		ck_assert_uint_eq(help, 22);
+		ck_assert_uint_eq(type, 22);
+		ck_assert_uint_eq(samples, 42);
 	}
 }
 END_TEST
@@ -449,7 +455,7 @@ START_TEST(test_grammar)
 	int i;
 
 	ck_assert_msg(validate(out.data, &v), "%s", v.err);
-	ck_assert_int_eq(v.nfam, 21);
+	ck_assert_int_eq(v.nfam, 22);
 	/* HELP and TYPE of each family came before its samples. */
 	for (i = 0; i < v.nfam; i++)
 		ck_assert(v.fam[i].help && v.fam[i].type && v.fam[i].samples);

@@ -144,7 +144,7 @@ START_TEST(test_info_and_find)
 {
 	int i;
 
-	ck_assert_int_eq(SLS_ST_COUNT, 49);
+	ck_assert_int_eq(SLS_ST_COUNT, 50);
 	ck_assert_str_eq(sls_stat_info[SLS_ST_404].group, "sl");
 	ck_assert_str_eq(sls_stat_info[SLS_ST_404].name, "404_replies");
 	ck_assert_str_eq(sls_stat_info[SLS_ST_RCV_ACKS].name, "received_ACKs");
