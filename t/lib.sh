@@ -147,12 +147,13 @@ expect_stat() {
 }
 
 # run_sipp SCENARIO CALLS [sipp args...]: returns 0 when every call passed.
+# SIPP_RATE (calls/s, 200) and SIPP_TIMEOUT (sipp's global limit, 10s).
 run_sipp() {
 	scen=$1 calls=$2
 	shift 2
 	( cd "$T" && timeout -k 5 50 sipp "127.0.0.1:$PORT" -sf "$SCEN/$scen" \
 	    -i 127.0.0.1 -p "$SIPP_PORT" -m "$calls" -r "${SIPP_RATE:-200}" -nostdin \
-	    -timeout 10s -timeout_error -recv_timeout 2000 \
+	    -timeout "${SIPP_TIMEOUT:-10s}" -timeout_error -recv_timeout 2000 \
 	    -trace_err -error_file "$T/err.log" \
 	    -trace_stat -stf "$T/stat.csv" "$@" >"$T/sipp.out" 2>&1 )
 	rc=$?
