@@ -22,7 +22,7 @@ start_server
 value() { awk -v n="$1" '$1 == n { print $2 }' "$T/rates"; }
 busy() { [ "$(stat core:rcv_requests)" -gt 100 ]; }
 
-SIPP_RATE=200 run_sipp options-allow.xml 1600 &
+SIPP_RATE=200 SIPP_TIMEOUT=40s run_sipp options-allow.xml 1600 &
 SIPP_PID=$!
 wait_until 20 busy || fail "no load"
 ctl rates 1 > "$T/rates" || fail "rates 1: exit $?"

@@ -28,7 +28,7 @@ for MODE in shared reuseport; do
 	start_server
 	# A large receive buffer: a burst of replies after a reload must not
 	# overflow sipp's socket (that loss would be sipp's, not ours).
-	SIPP_RATE=2000 run_sipp options-allow.xml $CALLS -nr \
+	SIPP_RATE=2000 SIPP_TIMEOUT=40s run_sipp options-allow.xml $CALLS -nr \
 	    -buff_size 4194304 &
 	SIPP_PID=$!
 	for n in 1 2 3 4 5; do
