@@ -153,6 +153,20 @@ sls_sigtable_init(sls_sigtable_t *t, uint32_t size)
 }
 
 void
+sls_sigtable_prefetch(const sls_sigtable_t *t, uint64_t key)
+{
+	uint32_t base = (uint32_t)(key == 0 ? 1 : key) & t->mask;
+	int i;
+
+	/* 32-byte slots: every other one starts a cache line */
+	for (i = 0; i < SLS_SIG_WINDOW; i += 2)
+		__builtin_prefetch(&t->slot[(base + (uint32_t)i) & t->mask],
+		    1, 3);
+	__builtin_prefetch(&t->slot[(base + SLS_SIG_WINDOW - 1) & t->mask],
+	    1, 3);
+}
+
+void
 sls_sigtable_hold_other_tags(sls_sigtable_t *t, uint64_t until_ms)
 {
 	uint64_t cur = atomic_load_explicit(&t->other_tags_until_ms,

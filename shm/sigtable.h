@@ -79,6 +79,8 @@ bool sls_sigtable_insert(sls_sigtable_t *t, uint64_t key, uint64_t tag_hash,
 /* The same, telling what happened. */
 enum sls_sig_put sls_sigtable_put(sls_sigtable_t *t, uint64_t key,
     uint64_t tag_hash, uint64_t now_ms, uint64_t expires_ms);
+/* Start loading the window of key, which an insert will read and write. */
+void sls_sigtable_prefetch(const sls_sigtable_t *t, uint64_t key);
 /*
  * MATCH if any live entry holds (key, tag_hash); else EXPIRED if an
  * expired one does; else MISMATCH if the key is there with another tag;

@@ -10,12 +10,29 @@
 #include "events.h"
 #include "tag.h"
 
+static uint64_t
+sig_key(const sls_handler_t *h, const sls_msg_t *msg)
+{
+	return sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
+	    msg->cseq_num);
+}
+
+void
+sls_ack_prefetch(const sls_handler_t *h, const sls_req_t *req,
+    sls_out_t *out)
+{
+	out->sig_key = sig_key(h, &req->msg);
+	sls_sigtable_prefetch(h->sigtable, out->sig_key);
+}
+
 /* Remember the to-tag of a final reply to an INVITE for its ACK. */
 void
-sls_ack_remember(const sls_handler_t *h, sls_req_t *req, sls_str_t to_tag)
+sls_ack_remember(const sls_handler_t *h, sls_req_t *req,
+    const sls_out_t *out, sls_str_t to_tag)
 {
 	sls_ack_other_tag(h, req, to_tag);
-	sls_ack_remember_hash(h, req, sls_tag_hash(h->tablekey, to_tag));
+	sls_ack_remember_hash(h, req, out,
+	    sls_tag_hash(h->tablekey, to_tag));
 }
 
 /*
@@ -35,13 +52,11 @@ sls_ack_other_tag(const sls_handler_t *h, const sls_req_t *req,
 
 void
 sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
-    uint64_t tag_hash)
+    const sls_out_t *out, uint64_t tag_hash)
 {
-	const sls_msg_t *msg = &req->msg;
 	uint64_t key, now;
 
-	key = sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
-	    msg->cseq_num);
+	key = out->sig_key != 0 ? out->sig_key : sig_key(h, &req->msg);
 	now = req->now_ms;
 	switch (sls_sigtable_put(h->sigtable, key, tag_hash, now,
 	    now + (uint64_t)h->conf->sl.ack_timeout * 1000)) {
@@ -66,10 +81,8 @@ sls_ack_absorb(const sls_handler_t *h, sls_req_t *req)
 
 	if (msg->to.has_tag && (sls_tag_may_be_ours(msg->to.tag) ||
 	    sls_sigtable_other_tags(h->sigtable, req->now_ms)))
-		r = sls_sigtable_lookup(h->sigtable,
-		    sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
-		    msg->cseq_num), sls_tag_hash(h->tablekey, msg->to.tag),
-		    req->now_ms);
+		r = sls_sigtable_lookup(h->sigtable, sig_key(h, msg),
+		    sls_tag_hash(h->tablekey, msg->to.tag), req->now_ms);
 	if (r == SLS_SIG_MATCH) {
 		sls_stat_inc(h->stats, SLS_ST_RCV_ACKS);
 		sls_event_filtered_ack(h->conf, req);

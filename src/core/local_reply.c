@@ -67,7 +67,7 @@ sls_sl_reply(const sls_handler_t *h, sls_req_t *req, int code,
 			sls_ack_other_tag(h, req, tag);
 			out->tm_tag_hash = sls_tag_hash(h->tablekey, tag);
 		} else {
-			sls_ack_remember(h, req, tag);
+			sls_ack_remember(h, req, out, tag);
 		}
 	}
 	return true;

@@ -96,6 +96,7 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	out->tm_resend = false;
 	out->tm_keep = false;
 	out->tm_kpos = 0;
+	out->sig_key = 0;
 	if (sls_sip_parse(msg, pkt, len) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		return drop(h);
@@ -143,6 +144,12 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 			sls_xlog(conf, r->xlog, req);
 		return outcome(h, r, drop(h));
 	}
+	/* An INVITE answered here leaves its to-tag in the signature
+	   table: start loading the entry's window while the route runs. */
+	if (msg->method_id == SLS_M_INVITE && msg->addressable &&
+	    (r == NULL || (r->action != SLS_ACT_DROP &&
+	    r->action != SLS_ACT_FORWARD)))
+		sls_ack_prefetch(h, req, out);
 	if (r == NULL) {
 		/* An automatic error reply; limits.error_rate (SPEC 9). */
 		if (req->err != SLS_E_NONE)

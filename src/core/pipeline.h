@@ -60,6 +60,8 @@ typedef struct sls_out {
 	uint64_t tm_kpos;	/* its position key, once computed, or 0 */
 	uint64_t tm_tag_hash;	/* then: hash of the To tag of a final
 				   reply to an INVITE (table key), or 0 */
+	uint64_t sig_key;	/* the ACK filter's key of an INVITE whose
+				   entry was prefetched, or 0 */
 } sls_out_t;
 
 /*

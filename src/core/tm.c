@@ -268,7 +268,7 @@ static void
 stateless(const sls_handler_t *h, sls_req_t *req, const sls_out_t *out)
 {
 	if (out->tm_keep && out->tm_tag_hash != 0)
-		sls_ack_remember_hash(h, req, out->tm_tag_hash);
+		sls_ack_remember_hash(h, req, out, out->tm_tag_hash);
 }
 
 void
