@@ -52,11 +52,12 @@ kill -KILL "$victim"
 out=$(ctl ping 2>&1) || fail "ping during the flood: $out"
 dt=$(($(now_ms) - t0))
 [ "$out" = pong ] || fail "ping said '$out'"
-[ $dt -lt 3000 ] || fail "ping took $dt ms during the flood"
-wait_until 3 reaped_pid "$victim" ||
+# each dead FIFO used to hold the loop for a second: 30 s in all
+[ $dt -lt 10000 ] || fail "ping took $dt ms during the flood"
+wait_until 10 reaped_pid "$victim" ||
 	fail "worker $victim not reaped: $(cat /proc/$victim/stat 2>/dev/null)"
-wait_until 3 respawned "$slot" "$victim" || fail "slot $slot not respawned"
-wait_until 3 restarts_are 1 || fail "restart not counted"
+wait_until 10 respawned "$slot" "$victim" || fail "slot $slot not respawned"
+wait_until 10 restarts_are 1 || fail "restart not counted"
 log "ping after ${dt} ms, worker $victim reaped and respawned"
 
 # A reload asked by SIGHUP under a second flood.
@@ -64,7 +65,7 @@ flood b
 kill -HUP "$SRV_PID"
 gen2() { ctl workers | awk 'NR > 1 && $5 == "running" { print $4 }' |
     sort -u | grep -qx 2; }
-wait_until 5 gen2 || fail "no generation 2 after SIGHUP: $(ctl workers)"
+wait_until 10 gen2 || fail "no generation 2 after SIGHUP: $(ctl workers)"
 grep -q 'notice: reloaded, generation 2' "$SRV_LOG" ||
 	fail "reload not logged"
 out=$(ctl ping 2>&1) || fail "ping after the reload: $out"
@@ -73,6 +74,6 @@ out=$(ctl ping 2>&1) || fail "ping after the reload: $out"
 given_up() {
 	[ "$(grep -c 'no reader within' "$SRV_LOG")" -ge 60 ]
 }
-wait_until 5 given_up ||
+wait_until 10 given_up ||
 	fail "$(grep -c 'no reader within' "$SRV_LOG") of 60 replies given up"
 finish
