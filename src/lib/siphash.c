@@ -65,30 +65,67 @@ sls_siphash_init(sls_siphash_t *st, const uint8_t key[SLS_SIPHASH_KEYLEN])
 	st->total = 0;
 }
 
+/* The first n (0..7) bytes at p as a little-endian word. */
+static inline uint64_t
+load_le_partial(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	switch (n) {
+	case 7:
+		v |= (uint64_t)p[6] << 48;
+		/* FALLTHROUGH */
+	case 6:
+		v |= (uint64_t)p[5] << 40;
+		/* FALLTHROUGH */
+	case 5:
+		v |= (uint64_t)p[4] << 32;
+		/* FALLTHROUGH */
+	case 4:
+		v |= (uint64_t)p[3] << 24;
+		/* FALLTHROUGH */
+	case 3:
+		v |= (uint64_t)p[2] << 16;
+		/* FALLTHROUGH */
+	case 2:
+		v |= (uint64_t)p[1] << 8;
+		/* FALLTHROUGH */
+	case 1:
+		v |= p[0];
+		break;
+	default:
+		break;
+	}
+	return v;
+}
+
+/*
+ * Fields come in short pieces (a length, a domain byte, a tag), so the
+ * pending partial word is filled a piece at a time, not a byte.
+ */
 void
 sls_siphash_update(sls_siphash_t *st, const void *data, size_t len)
 {
 	const uint8_t *p = data;
+	size_t take;
 
-	if (len == 0)
-		return;
 	st->total += len;
-	/* Complete a pending partial word first. */
-	while (st->ntail > 0 && st->ntail < 8 && len > 0) {
-		st->tail |= (uint64_t)*p++ << (8 * st->ntail++);
-		len--;
-	}
-	if (st->ntail == 8) {
+	if (st->ntail > 0) {
+		take = 8 - st->ntail < len ? 8 - st->ntail : len;
+		st->tail |= load_le_partial(p, take) << (8 * st->ntail);
+		st->ntail += take;
+		p += take;
+		len -= take;
+		if (st->ntail < 8)
+			return;
 		compress(st, st->tail);
 		st->tail = 0;
 		st->ntail = 0;
 	}
 	for (; len >= 8; p += 8, len -= 8)
 		compress(st, load_le64(p));
-	while (len > 0) {
-		st->tail |= (uint64_t)*p++ << (8 * st->ntail++);
-		len--;
-	}
+	st->tail = load_le_partial(p, len);
+	st->ntail = len;
 }
 
 uint64_t
