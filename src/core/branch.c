@@ -13,8 +13,7 @@
 #include <string.h>
 
 #include "branch.h"
-
-static const char hexdig[] = "0123456789abcdef";
+#include "lib/num.h"
 
 /* A sent-by as hashed: host as written, port with 5060 filled in. */
 static void
@@ -50,37 +49,6 @@ put_addr(sls_siphash_t *st, const struct sockaddr *sa)
 		fam = 0;
 		sls_siphash_update(st, &fam, 1);
 	}
-}
-
-static void
-hex(char *out, uint64_t v, int ndig)
-{
-	int i;
-
-	for (i = ndig - 1; i >= 0; i--) {
-		out[i] = hexdig[v & 0xf];
-		v >>= 4;
-	}
-}
-
-/* ndig lowercase hex digits at p; false on anything else. */
-static bool
-unhex(const char *p, int ndig, uint64_t *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < ndig; i++) {
-		char c = p[i];
-
-		if (c >= '0' && c <= '9')
-			*v = *v << 4 | (uint64_t)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			*v = *v << 4 | (uint64_t)(c - 'a' + 10);
-		else
-			return false;
-	}
-	return true;
 }
 
 uint32_t
@@ -143,9 +111,9 @@ sls_branch_make(const sls_tagkey_t *k, const sls_msg_t *msg,
 
 	memcpy(p, SLS_BRANCH_PREFIX, SLS_BRANCH_PREFIX_LEN);
 	p += SLS_BRANCH_PREFIX_LEN;
-	hex(p, loop, 8);
-	hex(p + 8, tx, 8);
-	hex(p + 16, mac(k, loop, tx, &msg->via, reply_dst), 16);
+	sls_put_hex(p, loop, 8);
+	sls_put_hex(p + 8, tx, 8);
+	sls_put_hex(p + 16, mac(k, loop, tx, &msg->via, reply_dst), 16);
 }
 
 bool
@@ -155,7 +123,7 @@ sls_branch_parse(sls_str_t b, uint32_t *loop)
 
 	if (b.len != SLS_BRANCH_LEN ||
 	    memcmp(b.s, SLS_BRANCH_PREFIX, SLS_BRANCH_PREFIX_LEN) != 0 ||
-	    !unhex(b.s + SLS_BRANCH_PREFIX_LEN, 8, &v))
+	    !sls_parse_hex(b.s + SLS_BRANCH_PREFIX_LEN, 8, &v))
 		return false;
 	*loop = (uint32_t)v;
 	return true;
@@ -170,8 +138,8 @@ sls_branch_verify(const sls_tagkey_t *k, sls_str_t b, const sls_via_t *prev,
 
 	if (b.len != SLS_BRANCH_LEN ||
 	    memcmp(b.s, SLS_BRANCH_PREFIX, SLS_BRANCH_PREFIX_LEN) != 0 ||
-	    !unhex(p, 8, &loop) || !unhex(p + 8, 8, &tx) ||
-	    !unhex(p + 16, 16, &m))
+	    !sls_parse_hex(p, 8, &loop) || !sls_parse_hex(p + 8, 8, &tx) ||
+	    !sls_parse_hex(p + 16, 16, &m))
 		return false;
 	return mac(k, (uint32_t)loop, (uint32_t)tx, prev, dst) == m;
 }

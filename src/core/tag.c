@@ -23,14 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/num.h"
 #include "tag.h"
 
 static const uint8_t kdf_key[SLS_SIPHASH_KEYLEN] = {
 	's', 'l', 's', 'e', 'r', 'v', 'e', 'r',
 	' ', 't', 'a', 'g', ' ', 'k', 'd', 'f'
 };
-
-static const char hexdig[] = "0123456789abcdef";
 
 static void
 put_le64(uint8_t *p, uint64_t v)
@@ -39,17 +38,6 @@ put_le64(uint8_t *p, uint64_t v)
 
 	for (i = 0; i < 8; i++)
 		p[i] = (uint8_t)(v >> (8 * i));
-}
-
-static void
-hex(char *out, uint64_t v, int ndig)
-{
-	int i;
-
-	for (i = ndig - 1; i >= 0; i--) {
-		out[i] = hexdig[v & 0xf];
-		v >>= 4;
-	}
 }
 
 static uint64_t
@@ -77,7 +65,7 @@ sls_tag_init(sls_tagkey_t *k, const char *secret)
 		}
 	}
 	/* The prefix names the key without revealing it. */
-	hex(k->prefix, sls_siphash(k->key, "P", 1) >> 32,
+	sls_put_hex(k->prefix, sls_siphash(k->key, "P", 1) >> 32,
 	    SLS_TAG_PREFIX_LEN);
 	k->prefix[SLS_TAG_PREFIX_LEN] = '\0';
 }
@@ -98,7 +86,7 @@ sls_tag_make(const sls_tagkey_t *k, const sls_msg_t *msg,
 	sls_siphash_field(&st, msg->from.tag);
 	memcpy(out, k->prefix, SLS_TAG_PREFIX_LEN);
 	out[SLS_TAG_PREFIX_LEN] = '.';
-	hex(out + SLS_TAG_PREFIX_LEN + 1, sls_siphash_final(&st), 16);
+	sls_put_hex(out + SLS_TAG_PREFIX_LEN + 1, sls_siphash_final(&st), 16);
 }
 
 uint64_t

@@ -56,3 +56,40 @@ sls_parse_qvalue(const char *b, const char *e, int *milli)
 	*milli = v;
 	return true;
 }
+
+static const char hexdig[] = "0123456789abcdef";
+
+void
+sls_put_hex(char *out, uint64_t v, int ndig)
+{
+	int i;
+
+	for (i = ndig - 1; i >= 0; i--) {
+		out[i] = hexdig[v & 0xf];
+		v >>= 4;
+	}
+}
+
+/* Value of each lowercase hex digit plus one; 0 for anything else. */
+static const uint8_t hexval[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5,
+	['5'] = 6, ['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15,
+	['f'] = 16,
+};
+
+bool
+sls_parse_hex(const char *p, int ndig, uint64_t *out)
+{
+	uint64_t v = 0;
+	uint8_t d, bad = 0;
+	int i;
+
+	for (i = 0; i < ndig; i++) {
+		d = hexval[(unsigned char)p[i]];
+		bad |= (uint8_t)(d == 0);
+		v = v << 4 | ((uint64_t)(d - 1) & 0xf);
+	}
+	*out = v;
+	return bad == 0;
+}

@@ -40,6 +40,35 @@ START_TEST(test_uint)
 }
 END_TEST
 
+START_TEST(test_hex)
+{
+	char buf[17];
+	uint64_t v;
+
+	sls_put_hex(buf, 0x0123456789abcdefULL, 16);
+	ck_assert(memcmp(buf, "0123456789abcdef", 16) == 0);
+	sls_put_hex(buf, 0xfedcba98ULL, 8);
+	ck_assert(memcmp(buf, "fedcba98", 8) == 0);
+	/* only the low 4 * ndig bits */
+	sls_put_hex(buf, 0x1234ULL, 2);
+	ck_assert(memcmp(buf, "34", 2) == 0);
+	ck_assert(sls_parse_hex("0123456789abcdef", 16, &v) &&
+	    v == 0x0123456789abcdefULL);
+	ck_assert(sls_parse_hex("ffffffffffffffff", 16, &v) &&
+	    v == UINT64_MAX);
+	ck_assert(sls_parse_hex("00ff", 4, &v) && v == 0xff);
+	ck_assert(sls_parse_hex("x", 0, &v) && v == 0);
+	/* lowercase only: what we write is what we accept */
+	ck_assert(!sls_parse_hex("00FF", 4, &v));
+	ck_assert(!sls_parse_hex("0g", 2, &v));
+	ck_assert(!sls_parse_hex("0/", 2, &v));
+	ck_assert(!sls_parse_hex("0:", 2, &v));
+	ck_assert(!sls_parse_hex("0`", 2, &v));
+	ck_assert(!sls_parse_hex("0\xe1", 2, &v));
+	ck_assert(!sls_parse_hex("1\0", 2, &v));
+}
+END_TEST
+
 START_TEST(test_port)
 {
 	unsigned p;
@@ -118,6 +147,7 @@ main(void)
 
 	tcase_add_test(tc, test_uint);
 	tcase_add_test(tc, test_port);
+	tcase_add_test(tc, test_hex);
 	tcase_add_test(tc, test_qvalue);
 	tcase_add_test(tc, test_chars);
 	tcase_add_test(tc, test_token_table);
