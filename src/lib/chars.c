@@ -5,6 +5,17 @@
 #include "chars.h"
 
 #define T(c)	[c] = true
+#define LOWER(c)	((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define LOWER4(c)	LOWER(c), LOWER((c) + 1), LOWER((c) + 2), LOWER((c) + 3)
+#define LOWER16(c)	LOWER4(c), LOWER4((c) + 4), LOWER4((c) + 8), \
+			LOWER4((c) + 12)
+#define LOWER64(c)	LOWER16(c), LOWER16((c) + 16), LOWER16((c) + 32), \
+			LOWER16((c) + 48)
+
+const unsigned char sls_lower[256] = {
+	LOWER64(0), LOWER64(64), LOWER64(128), LOWER64(192)
+};
+
 const bool sls_token_chars[256] = {
 	T('-'), T('.'), T('!'), T('%'), T('*'), T('_'), T('+'), T('`'),
 	T('\''), T('~'),

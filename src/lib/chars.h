@@ -33,6 +33,16 @@ sls_is_token_char(unsigned char c)
 	return sls_token_chars[c];
 }
 
+/* ASCII lowercase of every byte (others unchanged), a table for the
+   same reason: header and parameter names are compared ignoring case. */
+extern const unsigned char sls_lower[256];
+
+static inline unsigned char
+sls_to_lower(unsigned char c)
+{
+	return sls_lower[c];
+}
+
 /* A control character other than HT (HT is allowed in SIP text). */
 static inline bool
 sls_is_ctl(unsigned char c)

@@ -167,7 +167,7 @@ check_start_line(sls_msg_t *msg)
 	sls_uri_t u;
 
 	/* RFC 3261 §7.1: the version string is case-insensitive */
-	if (!STR_CASEIS(msg->version, "SIP/2.0"))
+	if (!STR_CASEIS(msg->version, "sip/2.0"))
 		set_err(msg, SLS_E_BAD_VERSION);
 	if (!msg->is_request || msg->err != SLS_E_NONE)
 		return;

@@ -38,7 +38,7 @@ static const uint8_t compact[26] = {
 };
 
 #define NAME_IS(lit) \
-	(n == sizeof(lit) - 1 && ceq(s, (lit), sizeof(lit) - 1))
+	(n == sizeof(lit) - 1 && ceq_lower(s, (lit), sizeof(lit) - 1))
 
 /* A long name (n > 1), by its first letter and then its length. */
 static enum sls_hdr_type

@@ -97,7 +97,7 @@ is_sp(char c)
 static inline unsigned char
 lc(unsigned char c)
 {
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+	return sls_to_lower(c);
 }
 
 /* ASCII case-insensitive compare of n bytes; NUL is an ordinary byte. */
@@ -112,15 +112,28 @@ ceq(const char *a, const char *b, size_t n)
 	return true;
 }
 
+/* The same against lower, which is in lowercase already (a literal). */
+static inline bool
+ceq_lower(const char *a, const char *lower, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (lc((unsigned char)a[i]) != (unsigned char)lower[i])
+			return false;
+	return true;
+}
+
 static inline sls_str_t
 mkstr(const char *b, const char *e)
 {
 	return (sls_str_t){ b, (size_t)(e - b) };
 }
 
-/* s equals the literal, ignoring case */
+/* s equals the literal, ignoring case; lit is written in lowercase */
 #define STR_CASEIS(x, lit) \
-	((x).len == sizeof(lit) - 1 && ceq((x).s, (lit), sizeof(lit) - 1))
+	((x).len == sizeof(lit) - 1 && \
+	    ceq_lower((x).s, (lit), sizeof(lit) - 1))
 #define STR_IS(x, lit) \
 	((x).len == sizeof(lit) - 1 && memcmp((x).s, (lit), (x).len) == 0)
 

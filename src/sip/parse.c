@@ -27,7 +27,7 @@ sls_sip_version_ok(sls_str_t v)
 {
 	const char *p, *q, *e = v.s + v.len;
 
-	if (v.len < 7 || !ceq(v.s, "SIP/", 4))
+	if (v.len < 7 || !ceq_lower(v.s, "sip/", 4))
 		return false;
 	p = v.s + 4;
 	q = skip_digits(p, e);
@@ -106,7 +106,7 @@ parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 		e--;
 	for (w = b; w < e && !is_sp(*w); w++)
 		;
-	if (w - b >= 4 && ceq(b, "SIP/", 4)) {
+	if (w - b >= 4 && ceq_lower(b, "sip/", 4)) {
 		/* SIP-Version SP Status-Code SP Reason-Phrase */
 		msg->version = mkstr(b, w);
 		p = w;
@@ -126,7 +126,7 @@ parse_start_line(sls_msg_t *msg, const char *b, const char *e)
 	/* Method SP Request-URI SP SIP-Version; the version is the last word */
 	for (v = e; v > w && !is_sp(v[-1]); v--)
 		;
-	if (v == w || e - v < 4 || !ceq(v, "SIP/", 4))
+	if (v == w || e - v < 4 || !ceq_lower(v, "sip/", 4))
 		return -1;
 	msg->is_request = true;
 	msg->method = mkstr(b, w);

@@ -41,7 +41,7 @@ sent_protocol(const char **pp, const char *end, sls_via_t *v, bool *sip20)
 	if (q == p)
 		return -1;
 	v->transport = mkstr(p, q);
-	*sip20 = STR_CASEIS(proto, "SIP") && STR_IS(ver, "2.0");
+	*sip20 = STR_CASEIS(proto, "sip") && STR_IS(ver, "2.0");
 	*pp = q;
 	return 0;
 }
@@ -139,7 +139,7 @@ via_parm(const char **pp, const char *end, sls_via_t *v)
 		return SLS_E_BAD_VIA;
 	}
 	q = skip_ws(p, end);
-	v->answerable = sip20 && STR_CASEIS(v->transport, "UDP") &&
+	v->answerable = sip20 && STR_CASEIS(v->transport, "udp") &&
 	    (q == end || *q == ';' || *q == ',');
 	ok = via_params(&p, end, v);
 	/* then the end of the value or a comma and the next via-parm */

@@ -137,6 +137,16 @@ START_TEST(test_token_table)
 }
 END_TEST
 
+START_TEST(test_lower_table)
+{
+	int c;
+
+	for (c = 0; c < 256; c++)
+		ck_assert_msg(sls_to_lower((unsigned char)c) ==
+		    (c >= 'A' && c <= 'Z' ? c + 32 : c), "byte 0x%02x", c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -151,6 +161,7 @@ main(void)
 	tcase_add_test(tc, test_qvalue);
 	tcase_add_test(tc, test_chars);
 	tcase_add_test(tc, test_token_table);
+	tcase_add_test(tc, test_lower_table);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_ENV);

@@ -408,6 +408,37 @@ START_TEST(test_compact_names)
 }
 END_TEST
 
+/* Names, the version, the transport and Via params ignore case. */
+START_TEST(test_case_insensitive)
+{
+	static const char m[] =
+	    "INVITE sip:b@c sip/2.0\r\n"
+	    "vIA: sip/2.0/udp h1:5062;BRANCH=z9hG4bK1;RPort;Received=1.2.3.4"
+	    "\r\n"
+	    "FROM: <sip:a@b>;TAG=1\r\n"
+	    "tO: sip:c@d\r\n"
+	    "cALL-iD: x@y\r\n"
+	    "CSEQ: 5 INVITE\r\n"
+	    "MAX-forwards: 70\r\n"
+	    "content-LENGTH: 0\r\n"
+	    "\r\n";
+
+	ck_assert_int_eq(parse_check(m), 0);
+	ck_str(msg.version, "sip/2.0");
+	ck_assert_int_eq(msg.hdrs[0].type, SLS_HDR_VIA);
+	ck_assert_int_eq(msg.hdrs[5].type, SLS_HDR_MAX_FORWARDS);
+	ck_assert_int_eq(msg.hdrs[6].type, SLS_HDR_CLEN);
+	ck_str(msg.via.branch, "z9hG4bK1");
+	ck_assert(msg.via.rport);
+	ck_assert(msg.via.answerable);
+	ck_str(msg.from.tag, "1");
+	ck_str(msg.callid, "x@y");
+	ck_assert_uint_eq(msg.cseq_num, 5);
+	/* but a method is case-sensitive (RFC 3261 7.1) */
+	ck_assert_int_eq(sls_sip_method_id(str("invite")), SLS_M_OTHER);
+}
+END_TEST
+
 START_TEST(test_compact_message)
 {
 	static const char m[] =
@@ -1776,6 +1807,7 @@ sip_suite(void)
 	tcase_add_checked_fixture(tc, NULL, teardown);
 	tcase_add_test(tc, test_compact_names);
 	tcase_add_test(tc, test_compact_message);
+	tcase_add_test(tc, test_case_insensitive);
 	tcase_add_test(tc, test_folding);
 	tcase_add_test(tc, test_bad_header_lines);
 	tcase_add_test(tc, test_too_many_headers);
