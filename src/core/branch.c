@@ -2,7 +2,7 @@
  * Keyed branches of forwarded requests. See branch.h for the layout.
  *
  * Every hash starts with its own domain byte under the to-tag key, as in
- * tag.c ('P', 'S', 'H', 'K' there): 'L' loop hash, 'B' transaction hash,
+ * tag.c ('P', 'S', 'H', 'K', 'T' there): 'L' loop hash, 'B' transaction hash,
  * 'M' the MAC; variable-length fields are length-prefixed.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.

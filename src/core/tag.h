@@ -20,6 +20,7 @@
 typedef struct sls_tagkey {
 	uint8_t key[SLS_SIPHASH_KEYLEN];
 	char prefix[SLS_TAG_PREFIX_LEN + 1];
+	uint64_t tag_mix;	/* sls_tag_hash of a tag shaped like ours */
 } sls_tagkey_t;
 
 /*
@@ -40,7 +41,12 @@ sls_tag_may_be_ours(sls_str_t tag)
 	return tag.len == SLS_TAG_LEN && tag.s[SLS_TAG_PREFIX_LEN] == '.';
 }
 
-/* Hash of a to-tag, as the signature table stores it (never 0). */
+/*
+ * Hash of a to-tag, as the signature table stores it (never 0). A tag
+ * shaped like ours (any key's) carries 96 bits of SipHash output
+ * already: they are mixed with a value of k and used as they are; any
+ * other tag is hashed under k.
+ */
 uint64_t sls_tag_hash(const sls_tagkey_t *k, sls_str_t tag);
 /* Key of a transaction in the signature table (never 0). */
 uint64_t sls_sig_key(const sls_tagkey_t *k, sls_str_t callid,
