@@ -151,13 +151,10 @@ add_header(sls_msg_t *msg, const char *s, const char *e)
 	sls_hdr_t *h;
 	long cl;
 
-	colon = memchr(s, ':', (size_t)(e - s));
-	if (colon == NULL) {
-		set_err(msg, SLS_E_BAD_HEADER);
-		return;
-	}
-	ne = rtrim(s, colon);
-	if (ne == s || skip_token(s, ne) != ne) {
+	/* name, white space, colon: one pass (':' is not a token char) */
+	ne = skip_token(s, e);
+	colon = skip_ws(ne, e);
+	if (ne == s || colon == e || *colon != ':') {
 		set_err(msg, SLS_E_BAD_HEADER);
 		return;
 	}
