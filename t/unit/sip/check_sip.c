@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "sip/error.h"
+#include "sip/lex.h"
 #include "sip/sip.h"
 
 #ifndef SLS_TEST_SRCDIR
@@ -436,6 +437,42 @@ START_TEST(test_case_insensitive)
 	ck_assert_uint_eq(msg.cseq_num, 5);
 	/* but a method is case-sensitive (RFC 3261 7.1) */
 	ck_assert_int_eq(sls_sip_method_id(str("invite")), SLS_M_OTHER);
+}
+END_TEST
+
+/* The word-at-a-time compare agrees with the byte table everywhere. */
+START_TEST(test_lower_words)
+{
+	static const char lit[] = "content-length:x";
+	char a[24];
+	uint64_t w, want;
+	int b, pos, k, n;
+
+	for (b = 0; b < 256; b++)
+		for (pos = 0; pos < 8; pos++) {
+			/* neighbours that carry and borrow: 0xff, 'Z', '@' */
+			memset(a, pos & 1 ? 0xff : 'Z', 8);
+			a[(pos + 1) % 8] = '@';
+			a[pos] = (char)b;
+			memcpy(&w, a, 8);
+			for (k = 0; k < 8; k++)
+				a[k] = (char)sls_to_lower((unsigned char)a[k]);
+			memcpy(&want, a, 8);
+			ck_assert_msg(lower8(w) == want, "byte 0x%02x at %d",
+			    b, pos);
+		}
+	for (n = 0; n <= 16; n++) {
+		memcpy(a, "CoNtEnT-LeNgTh:X", 16);
+		ck_assert(ceq_lower(a, lit, (size_t)n));
+		for (k = 0; k < n; k++) {
+			char c = a[k];
+
+			a[k] = (char)(c ^ 0x01);	/* one byte off */
+			ck_assert_msg(!ceq_lower(a, lit, (size_t)n),
+			    "length %d, byte %d", n, k);
+			a[k] = c;
+		}
+	}
 }
 END_TEST
 
@@ -1808,6 +1845,7 @@ sip_suite(void)
 	tcase_add_test(tc, test_compact_names);
 	tcase_add_test(tc, test_compact_message);
 	tcase_add_test(tc, test_case_insensitive);
+	tcase_add_test(tc, test_lower_words);
 	tcase_add_test(tc, test_folding);
 	tcase_add_test(tc, test_bad_header_lines);
 	tcase_add_test(tc, test_too_many_headers);
