@@ -43,8 +43,8 @@ sls_tag_may_be_ours(sls_str_t tag)
 
 /*
  * Hash of a to-tag, as the signature table stores it (never 0). A tag
- * shaped like ours (any key's) carries 96 bits of SipHash output
- * already: they are mixed with a value of k and used as they are; any
+ * shaped like ours (any key's) is SipHash output as text already: its
+ * bytes, folded into 64 bits and mixed with a value of k, serve; any
  * other tag is hashed under k.
  */
 uint64_t sls_tag_hash(const sls_tagkey_t *k, sls_str_t tag);

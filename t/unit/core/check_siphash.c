@@ -362,11 +362,10 @@ START_TEST(test_tag_hash_and_key)
 	ck_assert_uint_ne(h, sls_tag_hash(&k2,
 	    S("abcdef01.0123456789abcdef")));
 	ck_assert_uint_ne(sls_tag_hash(&k1, SLS_STR_NULL), 0);
-	/* our shape: read back, not hashed; another prefix differs */
+	/* our shape: folded, not hashed; another prefix, another case,
+	   another key give another value */
 	ck_assert_uint_ne(h, sls_tag_hash(&k1,
 	    S("abcdef02.0123456789abcdef")));
-	/* the shape with other characters is hashed: no collision with
-	   the tag it spells in another case */
 	ck_assert_uint_ne(h, sls_tag_hash(&k1,
 	    S("ABCDEF01.0123456789ABCDEF")));
 	ck_assert_uint_eq(sls_tag_hash(&k1, S("zzzzzzzz.0123456789abcdef")),
