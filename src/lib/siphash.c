@@ -128,6 +128,24 @@ sls_siphash_update(sls_siphash_t *st, const void *data, size_t len)
 	st->ntail = len;
 }
 
+/* The bytes go straight into the pending word: no byte loads. */
+void
+sls_siphash_u32(sls_siphash_t *st, uint32_t v)
+{
+	size_t n = st->ntail;
+
+	st->total += 4;
+	st->tail |= (uint64_t)v << (8 * n);
+	if (n < 4) {
+		st->ntail = n + 4;
+		return;
+	}
+	compress(st, st->tail);
+	/* the bytes that did not fit (none when n is 4) */
+	st->tail = n == 4 ? 0 : (uint64_t)v >> (8 * (8 - n));
+	st->ntail = n - 4;
+}
+
 uint64_t
 sls_siphash_final(sls_siphash_t *st)
 {

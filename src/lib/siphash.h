@@ -28,18 +28,8 @@ uint64_t sls_siphash_final(sls_siphash_t *st);
 uint64_t sls_siphash(const uint8_t key[SLS_SIPHASH_KEYLEN], const void *data,
     size_t len);
 
-/* A 32-bit value, little-endian. */
-static inline void
-sls_siphash_u32(sls_siphash_t *st, uint32_t v)
-{
-	uint8_t b[4];
-
-	b[0] = (uint8_t)v;
-	b[1] = (uint8_t)(v >> 8);
-	b[2] = (uint8_t)(v >> 16);
-	b[3] = (uint8_t)(v >> 24);
-	sls_siphash_update(st, b, sizeof(b));
-}
+/* A 32-bit value, as its four bytes little-endian. */
+void sls_siphash_u32(sls_siphash_t *st, uint32_t v);
 
 /* A field as its length then its bytes, so that bytes cannot move from
    one field to the next (SIP fields are far below 4 GiB). */

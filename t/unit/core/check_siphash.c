@@ -122,6 +122,28 @@ START_TEST(test_incremental_vectors)
 }
 END_TEST
 
+/* A 32-bit value hashes as its four bytes, at every offset in a word. */
+START_TEST(test_u32_as_bytes)
+{
+	static const uint8_t le[4] = { 0x78, 0x56, 0x34, 0x12 };
+	sls_siphash_t a, b;
+	size_t off;
+
+	for (off = 0; off < 16; off++) {
+		sls_siphash_init(&a, key);
+		sls_siphash_init(&b, key);
+		sls_siphash_update(&a, msg, off);
+		sls_siphash_update(&b, msg, off);
+		sls_siphash_u32(&a, 0x12345678);
+		sls_siphash_update(&b, le, 4);
+		sls_siphash_update(&a, msg, 3);
+		sls_siphash_update(&b, msg, 3);
+		ck_assert_msg(sls_siphash_final(&a) == sls_siphash_final(&b),
+		    "offset %zu", off);
+	}
+}
+END_TEST
+
 START_TEST(test_incremental_long)
 {
 	static const size_t odd[] = { 1, 3, 5, 7, 9, 11, 13, 31, 63, 65, 127 };
@@ -401,6 +423,7 @@ siphash_suite(void)
 	tcase_add_test(tc, test_paper_example);
 	tcase_add_test(tc, test_incremental_vectors);
 	tcase_add_test(tc, test_incremental_long);
+	tcase_add_test(tc, test_u32_as_bytes);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("tag");
