@@ -1,9 +1,10 @@
 /*
  * Keyed branches of forwarded requests. See branch.h for the layout.
  *
- * Every hash starts with its own domain byte under the to-tag key, as in
- * tag.c ('P', 'S', 'H', 'K', 'T' there): 'L' loop hash, 'B' transaction hash,
- * 'M' the MAC; variable-length fields are length-prefixed.
+ * Each hash starts with its own domain value: 'L' loop hash and 'B'
+ * transaction hash (an unkeyed mix), 'M' the MAC (SipHash under the
+ * to-tag key, whose other domains are in tag.c); variable-length fields
+ * are length-prefixed.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
@@ -13,6 +14,7 @@
 #include <string.h>
 
 #include "branch.h"
+#include "lib/le.h"
 #include "lib/num.h"
 
 /* A sent-by as hashed: host as written, port with 5060 filled in. */
@@ -51,40 +53,75 @@ put_addr(sls_siphash_t *st, const struct sockaddr *sa)
 	}
 }
 
-uint32_t
-sls_branch_loop(const sls_tagkey_t *k, const sls_msg_t *msg)
-{
-	sls_siphash_t st;
+/*
+ * L and T need to be spread, not secret (M, under the key, is what makes
+ * a branch ours), so they take an unkeyed mix of 64-bit words, a
+ * multiply and a shift per word: a fraction of a SipHash run.
+ */
+#define MIX_MUL	0x9e3779b97f4a7c15ULL
 
-	sls_siphash_init(&st, k->key);
-	sls_siphash_update(&st, "L", 1);
-	sls_siphash_field(&st, msg->ruri);
-	sls_siphash_field(&st, msg->from.tag);
-	sls_siphash_field(&st, msg->callid);
-	sls_siphash_u32(&st, msg->cseq_num);
-	return (uint32_t)sls_siphash_final(&st);
+static inline uint64_t
+mix_word(uint64_t h, uint64_t w)
+{
+	h = (h ^ w) * MIX_MUL;
+	return h ^ h >> 29;
+}
+
+/* A field as its length, then its bytes eight at a time, little-endian. */
+static uint64_t
+mix_field(uint64_t h, sls_str_t f)
+{
+	const uint8_t *p = (const uint8_t *)f.s;
+	size_t i;
+
+	h = mix_word(h, f.len);
+	for (i = 0; i + 8 <= f.len; i += 8)
+		h = mix_word(h, sls_le64(p + i));
+	if (i < f.len)
+		h = mix_word(h, sls_le_partial(p + i, f.len - i));
+	return h;
+}
+
+static uint32_t
+mix_final(uint64_t h)
+{
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (uint32_t)h;
+}
+
+uint32_t
+sls_branch_loop(const sls_msg_t *msg)
+{
+	uint64_t h = 'L';
+
+	h = mix_field(h, msg->ruri);
+	h = mix_field(h, msg->from.tag);
+	h = mix_field(h, msg->callid);
+	return mix_final(mix_word(h, msg->cseq_num));
 }
 
 /* RFC 3261 §16.11: what tells one transaction from another. */
 static uint32_t
-tx_hash(const sls_tagkey_t *k, const sls_msg_t *msg)
+tx_hash(const sls_msg_t *msg)
 {
 	static const char cookie[] = "z9hG4bK";
-	const sls_str_t *b = &msg->via.branch;
-	sls_siphash_t st;
+	const sls_via_t *v = &msg->via;
+	uint64_t h = 'B';
 
-	sls_siphash_init(&st, k->key);
-	sls_siphash_update(&st, "B", 1);
-	put_via(&st, &msg->via);
-	sls_siphash_field(&st, msg->ruri);
-	if (b->len < sizeof(cookie) - 1 ||
-	    memcmp(b->s, cookie, sizeof(cookie) - 1) != 0) {
-		sls_siphash_field(&st, msg->to.tag);
-		sls_siphash_field(&st, msg->from.tag);
-		sls_siphash_field(&st, msg->callid);
-		sls_siphash_u32(&st, msg->cseq_num);
+	h = mix_field(h, v->host);
+	h = mix_word(h, v->port_num != 0 ? v->port_num : 5060);
+	h = mix_field(h, v->branch);
+	h = mix_field(h, msg->ruri);
+	if (v->branch.len < sizeof(cookie) - 1 ||
+	    memcmp(v->branch.s, cookie, sizeof(cookie) - 1) != 0) {
+		h = mix_field(h, msg->to.tag);
+		h = mix_field(h, msg->from.tag);
+		h = mix_field(h, msg->callid);
+		h = mix_word(h, msg->cseq_num);
 	}
-	return (uint32_t)sls_siphash_final(&st);
+	return mix_final(h);
 }
 
 static uint64_t
@@ -106,7 +143,7 @@ void
 sls_branch_make(const sls_tagkey_t *k, const sls_msg_t *msg,
     const struct sockaddr *reply_dst, char out[SLS_BRANCH_LEN])
 {
-	uint32_t loop = sls_branch_loop(k, msg), tx = tx_hash(k, msg);
+	uint32_t loop = sls_branch_loop(msg), tx = tx_hash(msg);
 	char *p = out;
 
 	memcpy(p, SLS_BRANCH_PREFIX, SLS_BRANCH_PREFIX_LEN);

@@ -19,8 +19,10 @@
  *    one, so M is checked against it: a branch is accepted only with
  *    the Via it was made for, and a reply can only go back where the
  *    request came from.
- * All three under the to-tag key (core/tag.c), each with its own domain
- * byte.
+ * M is SipHash under the to-tag key (core/tag.c): it alone makes a
+ * branch ours, so L and T only need to be spread, not secret, and are an
+ * unkeyed mix (a fraction of the cost). Knowing how to compute L lets a
+ * sender have its own request refused as a loop, nothing more.
  *
  * Copyright (c) 2026 The slserver authors. ISC licence: see COPYING.
  */
@@ -39,7 +41,7 @@
 #define SLS_BRANCH_LEN		(SLS_BRANCH_PREFIX_LEN + 8 + 8 + 16)
 
 /* The loop hash of a request (msg->ruri as received). */
-uint32_t sls_branch_loop(const sls_tagkey_t *k, const sls_msg_t *msg);
+uint32_t sls_branch_loop(const sls_msg_t *msg);
 
 /*
  * The branch for forwarding msg, whose top Via is msg->via and whose

@@ -80,7 +80,7 @@ looped(const sls_handler_t *h, sls_req_t *req)
 		if (!sls_branch_parse(v.branch, &l))
 			continue;
 		if (!have) {
-			mine = sls_branch_loop(h->tagkey, msg);
+			mine = sls_branch_loop(msg);
 			have = true;
 		}
 		if (l == mine && sls_fwd_is_us(h->conf, req, v.host,

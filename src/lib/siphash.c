@@ -8,18 +8,10 @@
  */
 #include <string.h>
 
+#include "le.h"
 #include "siphash.h"
 
 #define ROTL(x, b)	(((x) << (b)) | ((x) >> (64 - (b))))
-
-static inline uint64_t
-load_le64(const uint8_t *p)
-{
-	return (uint64_t)p[0] | (uint64_t)p[1] << 8 |
-	    (uint64_t)p[2] << 16 | (uint64_t)p[3] << 24 |
-	    (uint64_t)p[4] << 32 | (uint64_t)p[5] << 40 |
-	    (uint64_t)p[6] << 48 | (uint64_t)p[7] << 56;
-}
 
 static inline void
 sipround(sls_siphash_t *st)
@@ -53,7 +45,7 @@ compress(sls_siphash_t *st, uint64_t m)
 void
 sls_siphash_init(sls_siphash_t *st, const uint8_t key[SLS_SIPHASH_KEYLEN])
 {
-	uint64_t k0 = load_le64(key), k1 = load_le64(key + 8);
+	uint64_t k0 = sls_le64(key), k1 = sls_le64(key + 8);
 
 	/* "somepseudorandomlygeneratedbytes" */
 	st->v0 = k0 ^ 0x736f6d6570736575ULL;
@@ -63,40 +55,6 @@ sls_siphash_init(sls_siphash_t *st, const uint8_t key[SLS_SIPHASH_KEYLEN])
 	st->tail = 0;
 	st->ntail = 0;
 	st->total = 0;
-}
-
-/* The first n (0..7) bytes at p as a little-endian word. */
-static inline uint64_t
-load_le_partial(const uint8_t *p, size_t n)
-{
-	uint64_t v = 0;
-
-	switch (n) {
-	case 7:
-		v |= (uint64_t)p[6] << 48;
-		/* FALLTHROUGH */
-	case 6:
-		v |= (uint64_t)p[5] << 40;
-		/* FALLTHROUGH */
-	case 5:
-		v |= (uint64_t)p[4] << 32;
-		/* FALLTHROUGH */
-	case 4:
-		v |= (uint64_t)p[3] << 24;
-		/* FALLTHROUGH */
-	case 3:
-		v |= (uint64_t)p[2] << 16;
-		/* FALLTHROUGH */
-	case 2:
-		v |= (uint64_t)p[1] << 8;
-		/* FALLTHROUGH */
-	case 1:
-		v |= p[0];
-		break;
-	default:
-		break;
-	}
-	return v;
 }
 
 /*
@@ -112,7 +70,7 @@ sls_siphash_update(sls_siphash_t *st, const void *data, size_t len)
 	st->total += len;
 	if (st->ntail > 0) {
 		take = 8 - st->ntail < len ? 8 - st->ntail : len;
-		st->tail |= load_le_partial(p, take) << (8 * st->ntail);
+		st->tail |= sls_le_partial(p, take) << (8 * st->ntail);
 		st->ntail += take;
 		p += take;
 		len -= take;
@@ -123,8 +81,8 @@ sls_siphash_update(sls_siphash_t *st, const void *data, size_t len)
 		st->ntail = 0;
 	}
 	for (; len >= 8; p += 8, len -= 8)
-		compress(st, load_le64(p));
-	st->tail = load_le_partial(p, len);
+		compress(st, sls_le64(p));
+	st->tail = sls_le_partial(p, len);
 	st->ntail = len;
 }
 
