@@ -172,6 +172,23 @@ entry(int n)
 	return e;
 }
 
+/*
+ * Transactions in state st. Where two share a window their slots are in
+ * insertion order only until the window wraps past the table's end.
+ */
+static inline int
+count_state(enum sls_tm_state st)
+{
+	sls_tm_entry_t e;
+	uint32_t i;
+	int n = 0;
+
+	for (i = 0; i < shm.tm->size; i++)
+		if (sls_tmtable_read(shm.tm, i, &e) && e.state == st)
+			n++;
+	return n;
+}
+
 static unsigned
 port_of(const struct sockaddr_storage *a)
 {
