@@ -84,17 +84,7 @@ teardown(void)
 static bool
 from(const char *ip, unsigned port, const char *text)
 {
-	bool r;
-
-	set_addr(&req.src, ip, port);
-	set_addr(&req.local, "127.0.0.1", 5060);
-	r = sls_handle(&h, &req, text, strlen(text), &out);
-	if (r) {
-		ck_assert_uint_lt(out.len, out.cap);
-		outbuf[out.len] = '\0';
-		sls_handle_sent(&h, &req, &out, true);
-	}
-	return r;
+	return fixture_handle(ip, port, text);
 }
 
 static bool

@@ -93,17 +93,7 @@ teardown(void)
 static bool
 handle(const char *text)
 {
-	bool r;
-
-	set_addr(&req.src, "192.0.2.7", 5062);
-	set_addr(&req.local, "127.0.0.1", 5060);
-	r = sls_handle(&h, &req, text, strlen(text), &out);
-	if (r) {
-		ck_assert_uint_lt(out.len, out.cap);
-		outbuf[out.len] = '\0';
-		sls_handle_sent(&h, &req, &out, true);
-	}
-	return r;
+	return fixture_handle("192.0.2.7", 5062, text);
 }
 
 /* A request with the usual headers; extra is inserted before CSeq. */

@@ -68,14 +68,7 @@ teardown(void)
 static bool
 handle_from(const char *ip, const char *text)
 {
-	bool r;
-
-	set_addr(&req.src, ip, 5062);
-	set_addr(&req.local, "127.0.0.1", 5060);
-	r = sls_handle(&h, &req, text, strlen(text), &out);
-	if (r)
-		sls_handle_sent(&h, &req, &out, true);
-	return r;
+	return fixture_handle(ip, 5062, text);
 }
 
 static const char OPTIONS[] =

@@ -20,6 +20,7 @@
 #include "shm/segment.h"
 #include "testaddr.h"
 #include "handler_fixture.h"
+#include "check_run.h"
 
 static const char *CONF_TEXT =
     "listen = {\"udp:127.0.0.1:5060\"}\n"
@@ -221,11 +222,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sls_check_run(suite());
 }

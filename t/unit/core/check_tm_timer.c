@@ -13,6 +13,7 @@
 
 #include "tm_fixture.h"
 #include "core/tm_timer.h"
+#include "check_run.h"
 
 #define MAXSENT	64
 
@@ -302,11 +303,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sls_check_run(suite());
 }

@@ -19,6 +19,7 @@
 #include "shm/segment.h"
 #include "shm/stats.h"
 #include "shm/tmtable.h"
+#include "testaddr.h"
 
 static sls_conf_t *conf;
 static sls_shm_t shm;
@@ -90,6 +91,27 @@ fixture_free(void)
 	sls_conf_free(conf);
 	conf = NULL;
 	sls_shm_destroy(&shm);
+}
+
+/*
+ * Handle text as a datagram from ip:port to 127.0.0.1:5060; when it is
+ * answered, outbuf holds the datagram (NUL-terminated) and it counts as
+ * sent. True when answered.
+ */
+static inline bool
+fixture_handle(const char *ip, unsigned port, const char *text)
+{
+	bool r;
+
+	set_addr(&req.src, ip, port);
+	set_addr(&req.local, "127.0.0.1", 5060);
+	r = sls_handle(&h, &req, text, strlen(text), &out);
+	if (r) {
+		ck_assert_uint_lt(out.len, out.cap);
+		outbuf[out.len] = '\0';
+		sls_handle_sent(&h, &req, &out, true);
+	}
+	return r;
 }
 
 /* A counter, summed over the slots as readers see it. */

@@ -12,7 +12,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
 #include <pwd.h>
@@ -24,6 +23,7 @@
 #include <unistd.h>
 
 #include "ctl/fifo_client.h"
+#include "rmtree.h"
 
 static char top[900], dir[1000];
 static char err[PATH_MAX + 128];
@@ -36,23 +36,11 @@ setup(void)
 	umask(022);
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0)
-		fprintf(stderr, "could not remove %s: %s\n", path,
-		    strerror(errno));
-	return 0;
-}
-
 /* Remove our mkdtemp() directory, never following symlinks. */
 static void
 rm_tree(const char *path)
 {
-	if (strstr(path, "/check_client.") != NULL)
-		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree_marked(path, "/check_client.");
 }
 
 static void

@@ -12,7 +12,6 @@
 #include <check.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -32,6 +31,7 @@
 #include "shm/segment.h"
 #include "shm/sigtable.h"
 #include "shm/stats.h"
+#include "rmtree.h"
 
 /* ---- parsing ---------------------------------------------------------- */
 
@@ -387,23 +387,11 @@ e2e_setup(void)
 	ops.workers = fake_workers;
 }
 
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)ftw;
-	if ((flag == FTW_DP ? rmdir(path) : unlink(path)) < 0)
-		fprintf(stderr, "could not remove %s: %s\n", path,
-		    strerror(errno));
-	return 0;
-}
-
 /* Remove our mkdtemp() directory, never following symlinks. */
 static void
 rm_tree(const char *path)
 {
-	if (strstr(path, "/check_fifo.") != NULL)
-		nftw(path, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	rm_tree_marked(path, "/check_fifo.");
 }
 
 static void

@@ -27,6 +27,7 @@
 #include "ctl/prom.h"
 #include "lib/buf.h"
 #include "shm/segment.h"
+#include "check_run.h"
 
 static sls_shm_t shm;
 static sls_conf_t *conf;
@@ -414,11 +415,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sls_check_run(suite());
 }

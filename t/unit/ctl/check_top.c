@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "ctl/top.h"
+#include "check_run.h"
 
 START_TEST(stats_lines)
 {
@@ -101,11 +102,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sls_check_run(suite());
 }

@@ -15,6 +15,7 @@
 
 #include "shm/routestats.h"
 #include "shm/segment.h"
+#include "check_run.h"
 
 #define NB	4	/* blocks of counters (processes) in these tests */
 
@@ -330,11 +331,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sls_check_run(suite());
 }

@@ -22,6 +22,7 @@
 
 #include "shm/segment.h"
 #include "shm/tmtable.h"
+#include "check_run.h"
 
 static sls_tmtable_t *t;
 static size_t tbytes;
@@ -602,11 +603,5 @@ suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(suite());
-	int failed;
-
-	srunner_run_all(sr, CK_ENV);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return sls_check_run(suite());
 }
