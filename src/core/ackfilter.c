@@ -10,25 +10,17 @@
 #include "events.h"
 #include "tag.h"
 
-static uint64_t
-sig_key(const sls_handler_t *h, const sls_msg_t *msg)
-{
-	return sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
-	    msg->cseq_num);
-}
-
 void
 sls_ack_prefetch(const sls_handler_t *h, const sls_req_t *req,
     sls_out_t *out)
 {
-	out->sig_key = sig_key(h, &req->msg);
-	sls_sigtable_prefetch(h->sigtable, out->sig_key);
+	sls_sigtable_prefetch(h->sigtable, sls_req_key(h, req, out));
 }
 
 /* Remember the to-tag of a final reply to an INVITE for its ACK. */
 void
-sls_ack_remember(const sls_handler_t *h, sls_req_t *req,
-    const sls_out_t *out, sls_str_t to_tag)
+sls_ack_remember(const sls_handler_t *h, sls_req_t *req, sls_out_t *out,
+    sls_str_t to_tag)
 {
 	sls_ack_other_tag(h, req, to_tag);
 	sls_ack_remember_hash(h, req, out,
@@ -52,12 +44,10 @@ sls_ack_other_tag(const sls_handler_t *h, const sls_req_t *req,
 
 void
 sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
-    const sls_out_t *out, uint64_t tag_hash)
+    sls_out_t *out, uint64_t tag_hash)
 {
-	uint64_t key, now;
+	uint64_t key = sls_req_key(h, req, out), now = req->now_ms;
 
-	key = out->sig_key != 0 ? out->sig_key : sig_key(h, &req->msg);
-	now = req->now_ms;
 	switch (sls_sigtable_put(h->sigtable, key, tag_hash, now,
 	    now + (uint64_t)h->conf->sl.ack_timeout * 1000)) {
 	case SLS_PUT_EVICTED:
@@ -74,14 +64,14 @@ sls_ack_remember_hash(const sls_handler_t *h, sls_req_t *req,
 
 /* The ACK filter; true when the ACK is ours and absorbed. */
 bool
-sls_ack_absorb(const sls_handler_t *h, sls_req_t *req)
+sls_ack_absorb(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 {
 	const sls_msg_t *msg = &req->msg;
 	enum sls_sig_result r = SLS_SIG_MISS;
 
 	if (msg->to.has_tag && (sls_tag_may_be_ours(msg->to.tag) ||
 	    sls_sigtable_other_tags(h->sigtable, req->now_ms)))
-		r = sls_sigtable_lookup(h->sigtable, sig_key(h, msg),
+		r = sls_sigtable_lookup(h->sigtable, sls_req_key(h, req, out),
 		    sls_tag_hash(h->tablekey, msg->to.tag), req->now_ms);
 	if (r == SLS_SIG_MATCH) {
 		sls_stat_inc(h->stats, SLS_ST_RCV_ACKS);

@@ -10,6 +10,7 @@
 #include "events.h"
 #include "lib/clock.h"
 #include "limits.h"
+#include "tag.h"
 #include "forward.h"
 #include "local_reply.h"
 #include "pipeline.h"
@@ -81,6 +82,17 @@ run_route(const sls_handler_t *h, sls_req_t *req, const sls_route_t *r,
 	return outcome(h, r, true);
 }
 
+uint64_t
+sls_req_key(const sls_handler_t *h, const sls_req_t *req, sls_out_t *out)
+{
+	const sls_msg_t *msg = &req->msg;
+
+	if (out->key == 0)
+		out->key = sls_sig_key(h->tablekey, msg->callid,
+		    msg->from.tag, msg->cseq_num);
+	return out->key;
+}
+
 bool
 sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
     size_t len, sls_out_t *out)
@@ -95,8 +107,7 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	out->kind = SLS_OUT_LOCAL;
 	out->tm_resend = false;
 	out->tm_keep = false;
-	out->tm_kpos = 0;
-	out->sig_key = 0;
+	out->key = 0;
 	if (sls_sip_parse(msg, pkt, len) < 0) {
 		sls_stat_inc(h->stats, SLS_ST_ERR_REQUESTS);
 		return drop(h);
@@ -129,7 +140,7 @@ sls_handle(const sls_handler_t *h, sls_req_t *req, const char *pkt,
 	}
 
 	if (msg->method_id == SLS_M_ACK && msg->err == SLS_E_NONE &&
-	    sls_ack_absorb(h, req))
+	    sls_ack_absorb(h, req, out))
 		return false;
 
 	r = sls_route_find(conf->routes, conf->nroutes, req);

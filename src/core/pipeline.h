@@ -57,12 +57,18 @@ typedef struct sls_out {
 	bool tm_resend;		/* a stored reply, sent again: counted in
 				   tm:absorbed, not as a new local reply */
 	bool tm_keep;		/* in: the reply is for a transaction */
-	uint64_t tm_kpos;	/* its position key, once computed, or 0 */
 	uint64_t tm_tag_hash;	/* then: hash of the To tag of a final
 				   reply to an INVITE (table key), or 0 */
-	uint64_t sig_key;	/* the ACK filter's key of an INVITE whose
-				   entry was prefetched, or 0 */
+	uint64_t key;		/* sls_req_key, once computed, or 0 */
 } sls_out_t;
+
+/*
+ * The request's (Call-ID, From tag, CSeq number) key: the signature
+ * table's key and the transaction table's position. Computed once per
+ * datagram, kept in out->key.
+ */
+uint64_t sls_req_key(const sls_handler_t *h, const sls_req_t *req,
+    sls_out_t *out);
 
 /*
  * Handle one datagram of len bytes; req->src and req->local must be set.

@@ -62,13 +62,6 @@ method_class(const sls_msg_t *msg)
 	return msg->method;
 }
 
-static uint64_t
-pos_key(const sls_handler_t *h, const sls_msg_t *msg)
-{
-	return sls_sig_key(h->tablekey, msg->callid, msg->from.tag,
-	    msg->cseq_num);
-}
-
 /* out becomes the stored reply of e; false when the slot moved on. */
 static bool
 resend(const sls_handler_t *h, const sls_tm_entry_t *e, sls_out_t *out)
@@ -201,12 +194,12 @@ sls_tm_match(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 	now = req->now_ms;
 	if (sls_tmtable_idle(h->tm, now))
 		return SLS_TM_PASS;
-	out->tm_kpos = pos_key(h, msg);
-	n = sls_tmtable_find(h->tm, out->tm_kpos, now, e, SLS_TM_WINDOW);
+	n = sls_tmtable_find(h->tm, sls_req_key(h, req, out), now, e,
+	    SLS_TM_WINDOW);
 	if (n == 0) {
 		/* A new request: its insert, if any, comes after the route. */
 		if (msg->method_id != SLS_M_ACK)
-			sls_tmtable_prefetch(h->tm, out->tm_kpos);
+			sls_tmtable_prefetch(h->tm, out->key);
 		return SLS_TM_PASS;
 	}
 	switch (msg->method_id) {
@@ -235,14 +228,14 @@ addr_len(const struct sockaddr_storage *a)
 
 /* The transaction that out, the reply to req, starts. */
 static void
-describe(const sls_handler_t *h, const sls_req_t *req, const sls_out_t *out,
+describe(const sls_handler_t *h, const sls_req_t *req, sls_out_t *out,
     uint64_t now, sls_tm_new_t *n)
 {
 	const sls_msg_t *msg = &req->msg;
 	const sls_conf_t *c = h->conf;
 
 	memset(n, 0, sizeof(*n));
-	n->kpos = out->tm_kpos != 0 ? out->tm_kpos : pos_key(h, msg);
+	n->kpos = sls_req_key(h, req, out);
 	n->kbr = sls_tm_branch_key(h->tablekey, msg, method_class(msg));
 	n->tag_hash = out->tm_tag_hash;	/* for the ACK of a 2xx */
 	n->created_ms = now;
@@ -265,7 +258,7 @@ describe(const sls_handler_t *h, const sls_req_t *req, const sls_out_t *out,
 
 /* The reply goes out statelessly: the ACK filter must know its tag. */
 static void
-stateless(const sls_handler_t *h, sls_req_t *req, const sls_out_t *out)
+stateless(const sls_handler_t *h, sls_req_t *req, sls_out_t *out)
 {
 	if (out->tm_keep && out->tm_tag_hash != 0)
 		sls_ack_remember_hash(h, req, out, out->tm_tag_hash);
